@@ -1,0 +1,23 @@
+"""gan_lab: building blocks for learning generative adversarial networks with Keras 3.
+
+Vocabulary used across the package, the lessons and the command line:
+
+- ``latent_dim``: length of the noise vector fed to the generator.
+- ``real_images``: a batch from the data set, float32 ``(batch, height, width, channels)``
+  in the data's value range, [-1, 1] unless said otherwise.
+- ``fake_images``: a batch drawn by the generator, same shape and range as ``real_images``.
+- ``REAL_LABEL`` (1.0) and ``FAKE_LABEL`` (0.0): the discriminator's targets. Real is 1
+  everywhere, including the generator's step, where fake images are labelled real.
+- ``d_loss`` and ``g_loss``: the discriminator's and the generator's binary cross-entropy.
+- ``real_accuracy`` and ``fake_accuracy``: the share of real and of fake images that the
+  discriminator classifies correctly.
+- ``d_optimizer`` and ``g_optimizer``: the two networks' separate optimizers.
+- ``fixed_noise``: latent vectors drawn once per run, so sample grids of different epochs
+  show the same points of the latent space.
+"""
+
+from gan_lab._versions import check_versions
+
+check_versions()
+
+__version__ = "0.1.0"
