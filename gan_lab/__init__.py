@@ -21,3 +21,14 @@ from gan_lab._versions import check_versions
 check_versions()
 
 __version__ = "0.1.0"
+
+from gan_lab.gan import (  # noqa: E402
+    FAKE_LABEL,
+    REAL_LABEL,
+    CombinedGAN,
+    build_gan,
+    compile_discriminator,
+    make_optimizer,
+)
+from gan_lab.models import build_discriminator, build_generator  # noqa: E402
+from gan_lab.training import History, TrainingDiverged, train  # noqa: E402
