@@ -20,6 +20,10 @@ from gan_lab._versions import check_versions
 
 check_versions()
 
+from gan_lab._quiet import import_tensorflow  # noqa: E402
+
+import_tensorflow()
+
 __version__ = "0.1.0"
 
 from gan_lab.gan import (  # noqa: E402
