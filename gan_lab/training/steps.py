@@ -92,32 +92,43 @@ class CompiledStep:
         return {name: float(value) for name, value in logs.items()}
 
     def _train_step(self, real_images, step):
-        batch_size = tf.shape(real_images)[0]
-        d_noise, g_noise = step_noise(self.seed, step, batch_size, self.latent_dim)
-        real_targets = tf.fill([batch_size, 1], REAL_LABEL)
-        fake_targets = tf.fill([batch_size, 1], FAKE_LABEL)
+        d_noise, g_noise = step_noise(self.seed, step, tf.shape(real_images)[0], self.latent_dim)
+        d_logs = self.discriminator_step(real_images, d_noise)
+        g_loss = self.generator_step(g_noise)
+        return {"d_loss": d_logs["d_loss"], "g_loss": g_loss,
+                "real_accuracy": d_logs["real_accuracy"], "fake_accuracy": d_logs["fake_accuracy"]}
 
-        # Discriminator step: only its weights move, towards telling real from fake.
+    def discriminator_step(self, real_images, d_noise):
+        """Update the discriminator only, on real images and images drawn from ``d_noise``."""
+        batch_size = tf.shape(real_images)[0]
+        targets = tf.concat([tf.fill([batch_size, 1], REAL_LABEL), tf.fill([batch_size, 1], FAKE_LABEL)], axis=0)
+
+        # The fake images are drawn outside the tape: this step must not reach the generator.
         fake_images = self.generator(d_noise, training=True)
         with tf.GradientTape() as tape:
             scores = self.discriminator(tf.concat([real_images, fake_images], axis=0), training=True)
-            d_loss = self.loss_fn(tf.concat([real_targets, fake_targets], axis=0), scores)
-        d_weights = self.discriminator.trainable_variables
-        self.d_optimizer.apply(tape.gradient(d_loss, d_weights), d_weights)
-
-        # Generator step: new fake images, scored by the updated discriminator in inference
-        # mode, exactly as the frozen discriminator inside the combined model scores them.
-        with tf.GradientTape() as tape:
-            g_scores = self.discriminator(self.generator(g_noise, training=True), training=False)
-            g_loss = self.loss_fn(real_targets, g_scores)
-        g_weights = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(g_loss, g_weights), g_weights)
+            d_loss = self.loss_fn(targets, scores)
+        weights = self.discriminator.trainable_variables
+        self.d_optimizer.apply(tape.gradient(d_loss, weights), weights)
 
         threshold = 0.0 if self.from_logits else 0.5
         real_scores, fake_scores = tf.split(scores, 2, axis=0)
         return {
             "d_loss": d_loss,
-            "g_loss": g_loss,
             "real_accuracy": tf.reduce_mean(tf.cast(real_scores > threshold, "float32")),
             "fake_accuracy": tf.reduce_mean(tf.cast(fake_scores <= threshold, "float32")),
         }
+
+    def generator_step(self, g_noise):
+        """Update the generator only and return ``g_loss``.
+
+        New fake images are scored by the just-updated discriminator in inference mode,
+        exactly as the frozen discriminator inside ``CombinedGAN`` scores them.
+        """
+        real_targets = tf.fill([tf.shape(g_noise)[0], 1], REAL_LABEL)
+        with tf.GradientTape() as tape:
+            scores = self.discriminator(self.generator(g_noise, training=True), training=False)
+            g_loss = self.loss_fn(real_targets, scores)
+        weights = self.generator.trainable_variables
+        self.g_optimizer.apply(tape.gradient(g_loss, weights), weights)
+        return g_loss
