@@ -1,0 +1,138 @@
+"""``gan-lab train``: train a GAN and write samples, curves and checkpoints to a run folder."""
+
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import keras
+
+from gan_lab.checkpoints import latest_checkpoint
+from gan_lab.data import load_dataset
+from gan_lab.gan import build_gan, compile_discriminator, make_optimizer
+from gan_lab.models import KINDS, build_discriminator, build_generator
+from gan_lab.runs import RunWriter, environment_summary, read_config, write_config
+from gan_lab.training import METHODS, Callback, TrainingDiverged, train
+
+log = logging.getLogger(__name__)
+
+DATASETS = ("cifar10", "mnist", "fashion_mnist", "shapes")
+DEFAULTS = {
+    "model": "dcgan", "epochs": 20, "steps_per_epoch": None, "batch_size": 64, "latent_dim": 100,
+    "learning_rate": 2e-4, "seed": 0, "method": "compiled", "classes": None, "limit": None,
+}
+# Settings that shape the networks or the data; a resumed run must keep them.
+FIXED_ON_RESUME = ("model", "latent_dim", "dataset", "data", "classes", "limit", "seed", "batch_size")
+
+
+def add_parser(subparsers, name):
+    parser = subparsers.add_parser(
+        name, help="train a GAN", description="Train a GAN and write samples, loss curves and checkpoints."
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--dataset", choices=DATASETS, help="a named data set (default: cifar10, or $GAN_LAB_DATA if set)")
+    source.add_argument("--data", metavar="PATH", help="a CIFAR-10 python archive, an image folder, or a .tar/.tar.gz/.zip of one")
+    parser.add_argument("--classes", nargs="+", metavar="CLASS", help="train on these classes only, e.g. --classes horse")
+    parser.add_argument("--limit", type=int, help="use at most this many images")
+    parser.add_argument("--model", choices=KINDS, help="network family (default: dcgan)")
+    parser.add_argument("--epochs", type=int, help="total number of epochs, counting resumed ones (default: 20)")
+    parser.add_argument("--steps-per-epoch", type=int, help="training steps per epoch (default: one pass over the data)")
+    parser.add_argument("--batch-size", type=int, help="real images per step (default: 64)")
+    parser.add_argument("--latent-dim", type=int, help="length of the noise vector (default: 100)")
+    parser.add_argument("--learning-rate", type=float, help="Adam learning rate of both networks (default: 0.0002)")
+    parser.add_argument("--seed", type=int, help="seed for weights, noise and batch order (default: 0)")
+    parser.add_argument("--method", choices=METHODS, help="compiled (fast, default) or classic (train_on_batch)")
+    parser.add_argument("--out", metavar="DIR", help="run folder (default: runs/MODEL-DATA-TIME)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out from its newest checkpoint")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _given(args):
+    names = list(DEFAULTS) + ["dataset", "data"]
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+
+
+def _resumed_config(args, given):
+    if not args.out:
+        raise ValueError("--resume needs --out, the folder of the run to continue.")
+    config = read_config(args.out)
+    for name in FIXED_ON_RESUME:
+        if name in given and given[name] != config.get(name):
+            raise ValueError(
+                f"The run in {args.out} was trained with {name}={config.get(name)!r}, not {given[name]!r}. "
+                f"Drop --{name.replace('_', '-')} to resume it, or start a new run with another --out."
+            )
+    return {**config, **given}
+
+
+def _new_config(args, given):
+    config = {**DEFAULTS, **given}
+    if "dataset" not in config and "data" not in config:
+        if os.environ.get("GAN_LAB_DATA"):
+            config["data"] = os.environ["GAN_LAB_DATA"]
+        else:
+            config["dataset"] = "cifar10"
+    source_name = config.get("dataset") or Path(config["data"]).name.split(".")[0]
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    config["out"] = args.out or str(Path("runs") / f"{config['model']}-{source_name}-{stamp}")
+    if latest_checkpoint(Path(config["out"]) / "checkpoints"):
+        raise ValueError(
+            f"{config['out']} already holds a run. Pass --resume to continue it, or choose another --out."
+        )
+    return config
+
+
+class EpochReport(Callback):
+    """Prints one line per epoch: the epoch's mean losses, its time and where the grid went."""
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, state):
+        seconds = time.perf_counter() - self.started
+        self.started = time.perf_counter()
+        means = {name: state.history.epoch_means(name)[1][-1] for name in ("d_loss", "g_loss", "real_accuracy", "fake_accuracy")}
+        print(
+            f"epoch {state.epoch}/{state.epochs} d_loss={means['d_loss']:.3f} g_loss={means['g_loss']:.3f} "
+            f"real_accuracy={means['real_accuracy']:.2f} fake_accuracy={means['fake_accuracy']:.2f} "
+            f"time={seconds:.1f}s samples={self.writer.grid_path(state.epoch)}",
+            flush=True,
+        )
+
+
+def run(args):
+    given = _given(args)
+    config = _resumed_config(args, given) if args.resume else _new_config(args, given)
+    run_dir = Path(config["out"])
+    keras.utils.set_random_seed(config["seed"])
+
+    data = load_dataset(
+        config.get("data") or config["dataset"], classes=config["classes"], limit=config["limit"], seed=config["seed"]
+    )
+    print(f"data: {data.source_description}", flush=True)
+    images = data.images
+    generator = build_generator(config["model"], config["latent_dim"], images.shape[1:])
+    discriminator = compile_discriminator(
+        build_discriminator(config["model"], images.shape[1:]), make_optimizer(config["learning_rate"])
+    )
+    gan = build_gan(generator, discriminator, make_optimizer(config["learning_rate"]))
+
+    config.update(image_shape=list(images.shape[1:]), value_range=[-1, 1], data_description=data.source_description,
+                  environment=environment_summary())
+    write_config(run_dir, config)
+    writer = RunWriter(run_dir)
+    try:
+        train(
+            generator, discriminator, images, epochs=config["epochs"], batch_size=config["batch_size"],
+            steps_per_epoch=config["steps_per_epoch"], method=config["method"], gan=gan, seed=config["seed"],
+            checkpoint_dir=run_dir / "checkpoints", resume=args.resume,
+            callbacks=[writer, EpochReport(writer)], progress=not args.quiet,
+        )
+    except TrainingDiverged as error:
+        print(f"gan-lab train: training stopped: {error}", file=sys.stderr)
+        return 1
+    print(f"run folder: {run_dir} (samples.gif, losses.png, history.csv, checkpoints/)")
+    return 0
