@@ -4,9 +4,9 @@ import argparse
 import logging
 import sys
 
-from gan_lab.cli import sample, train
+from gan_lab.cli import bench, sample, train
 
-SUBCOMMANDS = {"train": train, "sample": sample}
+SUBCOMMANDS = {"train": train, "sample": sample, "bench": bench}
 
 
 def build_parser():

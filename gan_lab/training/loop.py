@@ -11,7 +11,8 @@ from tqdm import tqdm
 from gan_lab.checkpoints import latest_checkpoint, load_checkpoint, save_checkpoint
 from gan_lab.gan import build_gan
 from gan_lab.training.history import History
-from gan_lab.training.steps import ClassicStep, CompiledStep
+from gan_lab.training.runners import check_images, make_runner
+from gan_lab.training.steps import METRIC_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +85,28 @@ def _check_arguments(images, epochs, batch_size, steps_per_epoch, method):
         raise ValueError(f"steps_per_epoch must be at least 1 or None, got {steps_per_epoch}.")
 
 
-def _make_step(method, generator, discriminator, gan, seed, jit_compile):
-    if method == "classic":
-        return ClassicStep(generator, discriminator, gan, seed)
-    return CompiledStep(generator, discriminator, discriminator.optimizer, gan.optimizer, seed, jit_compile)
+def _check_speed_options(method, batch_size, steps_per_call, strategy):
+    if int(steps_per_call) < 1:
+        raise ValueError(f"steps_per_call must be at least 1, got {steps_per_call}.")
+    if strategy is None:
+        return
+    if method != "compiled":
+        raise ValueError(f"A tf.distribute strategy needs method='compiled', got method={method!r}.")
+    replicas = strategy.num_replicas_in_sync
+    if int(batch_size) % replicas:
+        raise ValueError(
+            f"batch_size {batch_size} does not split evenly over {replicas} replicas; "
+            f"use a multiple of {replicas}, such as {replicas * max(1, int(batch_size) // replicas)}."
+        )
+
+
+def _check_created_in_scope(strategy, models):
+    for model in models:
+        if not all(strategy.extended.variable_created_in_scope(v) for v in model.variables):
+            raise ValueError(
+                f"The {model.name} was not created under the strategy's scope. Build and compile the "
+                "generator, the discriminator and the combined model inside `with strategy.scope():`."
+            )
 
 
 def _restore(checkpoint_dir, generator, discriminator, gan):
@@ -118,25 +137,64 @@ def _progress_text(logs):
             f"real_accuracy={logs['real_accuracy']:.2f} fake_accuracy={logs['fake_accuracy']:.2f}")
 
 
+def _chunks(batches, steps_per_call):
+    for start in range(0, len(batches), steps_per_call):
+        yield start, batches[start:start + steps_per_call]
+
+
+def _run_epoch(runner, state, batches, steps_per_call, progress):
+    steps = len(batches)
+    epoch = state.epoch + 1
+    bar = tqdm(total=steps, desc=f"epoch {epoch}/{state.epochs}", disable=not progress, leave=True)
+    for start, chunk in _chunks(batches, steps_per_call):
+        first_step = state.epoch * steps + start
+        columns = runner.run(chunk, first_step)
+        for offset in range(len(chunk)):
+            logs = {name: float(columns[name][offset]) for name in METRIC_NAMES}
+            _raise_if_diverged(logs, epoch, first_step + offset, state.last_checkpoint)
+            state.history.append(epoch, first_step + offset, logs)
+        bar.set_postfix_str(_progress_text(logs), refresh=False)
+        bar.update(len(chunk))
+    bar.close()
+
+
 def train(generator, discriminator, images, *, epochs, batch_size, steps_per_epoch=None,
           method="compiled", gan=None, seed=0, n_samples=64, checkpoint_dir=None, resume=False,
-          keep_checkpoints=3, callbacks=(), progress=True, jit_compile=False):
+          keep_checkpoints=3, callbacks=(), progress=True, jit_compile=False, steps_per_call=1,
+          value_range=(-1, 1), strategy=None):
     """Train the generator and discriminator in place and return the History.
 
-    ``images``: float32 ``(n, height, width, channels)`` in the generator's output range.
+    ``images``: float32 ``(n, height, width, channels)`` in the generator's output range,
+    or uint8 in [0, 255], which each batch maps to ``value_range`` as it is drawn (a
+    quarter of the memory of float32, and the scaling runs inside the compiled step).
     Each epoch runs ``steps_per_epoch`` steps (one pass over the data by default) of
     ``batch_size`` real images. ``method`` is "compiled" (one ``tf.function`` step, the
     fast default) or "classic" (the original ``train_on_batch`` loop); both minimise the
     same losses. ``gan`` is the combined model; one is built when it is None.
 
+    Speed options of the compiled method: ``steps_per_call`` steps run in one
+    ``tf.function`` call (the history still has one row per step), ``jit_compile``
+    compiles the step with XLA, and ``strategy`` (a ``tf.distribute`` strategy such as
+    ``MirroredStrategy``) splits each global batch of ``batch_size`` images evenly over
+    its replicas. With a strategy, the models and the combined model must be built and
+    compiled under ``strategy.scope()``.
+
     ``fixed_noise`` of ``n_samples`` latent vectors is drawn from ``seed`` once per run and
     kept in the checkpoints. With ``checkpoint_dir`` a checkpoint is written after every
     epoch; with ``resume`` training continues from the newest one there, up to ``epochs``
-    in all. A NaN or infinite loss raises TrainingDiverged.
+    in all. The noise of each step depends on (``seed``, global step) and the batches on
+    (``seed``, epoch), so a resumed run repeats an unbroken one. A NaN or infinite loss
+    raises TrainingDiverged.
     """
     images = np.asarray(images)
     _check_arguments(images, epochs, batch_size, steps_per_epoch, method)
-    gan = gan if gan is not None else build_gan(generator, discriminator)
+    check_images(images, value_range)
+    _check_speed_options(method, batch_size, steps_per_call, strategy)
+    if strategy is not None:
+        _check_created_in_scope(strategy, (generator, discriminator) + ((gan,) if gan is not None else ()))
+    if gan is None:
+        with (strategy or tf.distribute.get_strategy()).scope():
+            gan = build_gan(generator, discriminator)
     steps = int(steps_per_epoch or len(images) // batch_size)
     latent_dim = generator.input_shape[-1]
 
@@ -148,22 +206,14 @@ def train(generator, discriminator, images, *, epochs, batch_size, steps_per_epo
     else:
         state.fixed_noise = tf.random.stateless_normal((n_samples, latent_dim), seed=(seed, -1)).numpy()
 
-    train_step = _make_step(method, generator, discriminator, gan, seed, jit_compile)
+    runner = make_runner(method, generator, discriminator, gan, images, seed=seed, value_range=value_range,
+                         strategy=strategy, jit_compile=jit_compile)
     for callback in callbacks:
         callback.on_train_begin(state)
 
     for epoch in range(state.epoch + 1, state.epochs + 1):
         batches = epoch_batches(len(images), batch_size, steps, seed, epoch)
-        bar = tqdm(total=steps, desc=f"epoch {epoch}/{state.epochs}", disable=not progress, leave=True)
-        for index, batch in enumerate(batches):
-            global_step = (epoch - 1) * steps + index
-            logs = train_step(images[batch], global_step)
-            _raise_if_diverged(logs, epoch, global_step, state.last_checkpoint)
-            state.history.append(epoch, global_step, logs)
-            if index % 10 == 0 or index == steps - 1:
-                bar.set_postfix_str(_progress_text(logs), refresh=False)
-            bar.update(1)
-        bar.close()
+        _run_epoch(runner, state, batches, int(steps_per_call), progress)
 
         state.epoch = epoch
         if checkpoint_dir:
