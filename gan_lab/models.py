@@ -145,7 +145,8 @@ def build_discriminator(kind, image_shape=(32, 32, 3), *, from_logits=False, bat
         body = _dense_discriminator_layers()
     else:
         body = _dcgan_discriminator_layers(image_shape, batch_norm, width)
-    score = layers.Dense(1, activation=None if from_logits else "sigmoid", name="score")
+    # float32 even under a mixed-precision policy, so the scores and the losses stay float32.
+    score = layers.Dense(1, activation=None if from_logits else "sigmoid", name="score", dtype="float32")
     return keras.Sequential([inputs, *body, score], name="discriminator")
 
 

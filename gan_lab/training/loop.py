@@ -102,7 +102,8 @@ def _check_speed_options(method, batch_size, steps_per_call, strategy):
 
 def _check_created_in_scope(strategy, models):
     for model in models:
-        if not all(strategy.extended.variable_created_in_scope(v) for v in model.variables):
+        # A Keras variable wraps the TensorFlow variable that the strategy created, in .value.
+        if not all(strategy.extended.variable_created_in_scope(v.value) for v in model.variables):
             raise ValueError(
                 f"The {model.name} was not created under the strategy's scope. Build and compile the "
                 "generator, the discriminator and the combined model inside `with strategy.scope():`."

@@ -68,8 +68,9 @@ class CompiledRunner:
     The images stay in one tensor for the whole run and each step gathers its batch by
     index inside the function, so no batch is copied from Python. Under a
     ``tf.distribute`` strategy each replica takes an equal slice of the global batch and
-    of the step's noise; the replicas' losses are summed after each is scaled by
-    ``1 / num_replicas``, which gives the mean over the global batch.
+    of the step's noise. Each replica's losses come divided by the number of replicas
+    (see ``CompiledStep.train_step``) and so do its accuracies here, so the sum over the
+    replicas is the mean over the global batch.
     """
 
     def __init__(self, step, images, value_range=(-1, 1), *, strategy=None, jit_compile=False):
@@ -116,10 +117,12 @@ class CompiledRunner:
         real_images = tf.gather(self.images, indices[start:start + local_batch])
         if self.uint8:
             real_images = tf.cast(real_images, tf.float32) * self.factor + self.low
-        return self.step.train_step(
-            real_images, d_noise[start:start + local_batch], g_noise[start:start + local_batch],
-            loss_scale=1.0 / self.replicas,
+        logs = self.step.train_step(
+            real_images, d_noise[start:start + local_batch], g_noise[start:start + local_batch]
         )
+        for name in ("real_accuracy", "fake_accuracy"):
+            logs[name] = logs[name] / self.replicas
+        return logs
 
 
 def make_runner(method, generator, discriminator, gan, images, *, seed=0, value_range=(-1, 1),

@@ -95,20 +95,20 @@ class CompiledStep:
         d_noise, g_noise = step_noise(self.seed, step, tf.shape(real_images)[0], self.latent_dim)
         return self.train_step(real_images, d_noise, g_noise)
 
-    def train_step(self, real_images, d_noise, g_noise, loss_scale=1.0):
+    def train_step(self, real_images, d_noise, g_noise):
         """Update the discriminator, then the generator; return the step's four metrics.
 
-        ``loss_scale`` multiplies the losses before the gradients are taken and the
-        returned metrics. A replica of a ``tf.distribute`` strategy passes
-        ``1 / num_replicas``: the optimizers sum the replicas' gradients, so the sum is
-        then the gradient of the mean loss over the global batch.
+        Inside a replica of a ``tf.distribute`` strategy with N replicas, the Keras loss
+        divides the losses by N (``keras.losses.Loss.__call__`` in Keras 3), and the
+        optimizers sum the replicas' gradients: the sum is the gradient of the mean loss
+        over the global batch, and the replicas' returned losses sum to that mean.
         """
-        d_logs = self.discriminator_step(real_images, d_noise, loss_scale)
-        g_loss = self.generator_step(g_noise, loss_scale)
+        d_logs = self.discriminator_step(real_images, d_noise)
+        g_loss = self.generator_step(g_noise)
         return {"d_loss": d_logs["d_loss"], "g_loss": g_loss,
                 "real_accuracy": d_logs["real_accuracy"], "fake_accuracy": d_logs["fake_accuracy"]}
 
-    def discriminator_step(self, real_images, d_noise, loss_scale=1.0):
+    def discriminator_step(self, real_images, d_noise):
         """Update the discriminator only, on real images and images drawn from ``d_noise``.
 
         ``real_images``: float32 ``(batch, height, width, channels)`` in the generator's range.
@@ -121,7 +121,7 @@ class CompiledStep:
         fake_images = tf.cast(self.generator(d_noise, training=True), real_images.dtype)
         with tf.GradientTape() as tape:
             scores = self.discriminator(tf.concat([real_images, fake_images], axis=0), training=True)
-            d_loss = self.loss_fn(targets, scores) * loss_scale
+            d_loss = self.loss_fn(targets, scores)
             # scale_loss is the identity except for a LossScaleOptimizer (mixed precision).
             scaled_loss = self.d_optimizer.scale_loss(d_loss)
         weights = self.discriminator.trainable_variables
@@ -131,11 +131,11 @@ class CompiledStep:
         real_scores, fake_scores = tf.split(tf.cast(scores, "float32"), 2, axis=0)
         return {
             "d_loss": d_loss,
-            "real_accuracy": tf.reduce_mean(tf.cast(real_scores > threshold, "float32")) * loss_scale,
-            "fake_accuracy": tf.reduce_mean(tf.cast(fake_scores <= threshold, "float32")) * loss_scale,
+            "real_accuracy": tf.reduce_mean(tf.cast(real_scores > threshold, "float32")),
+            "fake_accuracy": tf.reduce_mean(tf.cast(fake_scores <= threshold, "float32")),
         }
 
-    def generator_step(self, g_noise, loss_scale=1.0):
+    def generator_step(self, g_noise):
         """Update the generator only and return ``g_loss``.
 
         New fake images are scored by the just-updated discriminator in inference mode,
@@ -144,7 +144,7 @@ class CompiledStep:
         real_targets = tf.fill([tf.shape(g_noise)[0], 1], REAL_LABEL)
         with tf.GradientTape() as tape:
             scores = self.discriminator(self.generator(g_noise, training=True), training=False)
-            g_loss = self.loss_fn(real_targets, scores) * loss_scale
+            g_loss = self.loss_fn(real_targets, scores)
             scaled_loss = self.g_optimizer.scale_loss(g_loss)
         weights = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(scaled_loss, weights), weights)
