@@ -73,9 +73,9 @@ class TarFiles:
 
     def read(self, names):
         """Yield (name, bytes) in archive order, which avoids seeking back in a .tar.gz."""
-        wanted = set(names)
+        requested = set(names)
         ordered = sorted(
-            (member.offset_data, name) for name, member in self._members.items() if name in wanted
+            (member.offset_data, name) for name, member in self._members.items() if name in requested
         )
         for _, name in ordered:
             try:

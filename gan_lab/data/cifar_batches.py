@@ -116,15 +116,16 @@ def read_cifar_batches(files, batch_files, *, source, split, image_size):
             "Download cifar-10-python.tar.gz again, or pass the archive instead of a partial folder."
         )
 
-    wanted = [batch_files[file] for file in (META_FILE, *SPLIT_FILES[split])]
-    contents = dict(files.read(wanted))
-    unreadable = [name for name in wanted if contents[name] is None]
+    meta_name = batch_files[META_FILE]
+    batch_names = [batch_files[file] for file in SPLIT_FILES[split]]
+    contents = dict(files.read([meta_name, *batch_names]))
+    unreadable = [name for name, data in contents.items() if data is None]
     if unreadable:
         raise DataError(f"Cannot read {', '.join(unreadable)} in {source}. Check the file permissions.")
 
-    class_names = _parse_meta(load_pickle(contents[wanted[0]], wanted[0]), wanted[0])
+    class_names = _parse_meta(load_pickle(contents[meta_name], meta_name), meta_name)
     images, labels = [], []
-    for name in wanted[1:]:
+    for name in batch_names:
         batch_images, batch_labels = _parse_batch(load_pickle(contents.pop(name), name), name, len(class_names))
         images.append(batch_images)
         labels.append(batch_labels)

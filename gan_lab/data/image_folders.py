@@ -57,8 +57,8 @@ def read_image_files(files, names, *, source, source_name, split, image_size, cl
     entries, skipped["outside the class folders"] = _resolve_layout(image_names, source, source_name, split)
     class_names = tuple(sorted({class_name for _, class_name in entries}))
     if classes is not None:
-        wanted = {class_names[index] for index in select_class_indices(classes, class_names, str(source))}
-        entries = [(name, class_name) for name, class_name in entries if class_name in wanted]
+        kept_classes = {class_names[index] for index in select_class_indices(classes, class_names, str(source))}
+        entries = [(name, class_name) for name, class_name in entries if class_name in kept_classes]
 
     arrays, labels, unreadable = _decode_entries(files, entries, class_names, image_size)
     skipped["unreadable image"] = unreadable
