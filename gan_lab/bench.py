@@ -152,11 +152,11 @@ def layer_flops(layer):
 def step_flops_per_image(generator, discriminator):
     """Return an estimate of one training step's FLOPs per real image.
 
-    Counts the products of the Dense and convolution layers only. Per real image a step
-    runs the generator forward once for the discriminator's fake image, the discriminator
-    forward and backward (about 3 forward passes) on two images, then the generator and
-    the discriminator forward and backward once for the generator's update:
-    ``5 * generator + 9 * discriminator`` forward passes. NOTE: an estimate; the
+    Counts the products of the Dense and convolution layers only, and a backward pass as
+    two forward passes. Per real image a step runs the generator forward once to draw the
+    discriminator's fake image and the discriminator forward and backward on two images.
+    The generator's update then runs both networks forward and backward once. In all
+    that is ``5 * generator + 9 * discriminator`` forward passes. NOTE: an estimate; the
     generator's update needs no weight gradients of the discriminator, so it overcounts.
     """
     forward_g = sum(layer_flops(layer) for layer in generator.layers)

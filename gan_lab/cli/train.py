@@ -118,6 +118,9 @@ class EpochReport(Callback):
 def _strategy(devices):
     # The CPU can only be split before TensorFlow initialises its devices, so this runs
     # before anything builds a model or runs an operation.
+    if devices > 1:
+        # MirroredStrategy logs every cross-device reduction at INFO level.
+        logging.getLogger("tensorflow").setLevel(logging.WARNING)
     if devices > 1 and len(tf.config.list_physical_devices("GPU")) < devices:
         log.warning("Fewer than %d GPUs: splitting the CPU into %d logical devices (no speed-up).", devices, devices)
         split_cpu(devices)

@@ -10,9 +10,9 @@ Training on N devices::
     train(generator, discriminator, images, epochs=5, batch_size=128, gan=gan, strategy=strategy)
 
 ``batch_size`` is the global batch: each of the N replicas trains on ``batch_size / N``
-images per step and the optimizers apply the sum of the replicas' gradients of the
-mean loss, the same update as one device on the whole batch (up to the order of float
-sums, and except BatchNormalization, which normalises each replica's slice on its own).
+images per step. The optimizers apply the sum of the replicas' gradients, which is the
+update of one device on the whole batch up to the order of float sums. The exception is
+BatchNormalization, which normalises each replica's slice on its own.
 """
 
 import logging
@@ -69,11 +69,13 @@ def set_mixed_precision(enabled):
     """Set Keras's global dtype policy and return True if mixed precision is now on.
 
     With ``enabled`` and a GPU, the policy becomes "mixed_float16": layers compute in
-    float16 and keep float32 weights, the discriminator's score layer stays float32 (it
-    is built with ``dtype="float32"``), so the losses are float32, and ``compile`` wraps
-    each optimizer in a ``LossScaleOptimizer``. Without a GPU the request is refused with
+    float16 and keep float32 weights. The discriminator's score layer is built with
+    ``dtype="float32"``, so the scores and losses stay float32, and ``compile`` wraps
+    each optimizer in a ``LossScaleOptimizer``. Without a GPU the request is ignored with
     a warning and the policy stays "float32", because float16 arithmetic on a CPU is
     slower than float32. Call it before building the models.
+
+    NOTE: the mixed-precision path has not been run on a GPU here, only the CPU fallback.
     """
     if enabled and not tf.config.list_physical_devices("GPU"):
         log.warning("Mixed precision needs a GPU and this machine has none; training stays in float32.")

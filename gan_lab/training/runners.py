@@ -1,10 +1,10 @@
 """Runners: drive a training step over batches of image indices, one or many steps per call.
 
 A runner's ``run(batch_indices, first_step)`` takes int64 ``(steps, batch_size)`` indices
-into the training images and the global step of the first row, trains one step per row
-and returns float32 NumPy arrays ``(steps,)`` of ``d_loss``, ``g_loss``, ``real_accuracy``
-and ``fake_accuracy``, one value per step, so the history stays exact whatever the
-number of steps per call.
+into the training images and the global step of the first row, and trains one step per
+row. It returns float32 NumPy arrays ``(steps,)`` of ``d_loss``, ``g_loss``,
+``real_accuracy`` and ``fake_accuracy``: one value per step, whatever the number of
+steps per call, so the history stays exact.
 
 Images may be float32 in the generator's range or uint8 in [0, 255]; uint8 images are
 scaled to ``value_range`` one batch at a time, on the device for the compiled runner, with
@@ -46,7 +46,7 @@ def scale_batch(images, value_range):
 
 
 class ClassicRunner:
-    """Runs ``ClassicStep`` once per row, gathering each batch in NumPy."""
+    """Runner that calls ``ClassicStep`` once per row and gathers each batch in NumPy."""
 
     def __init__(self, step, images, value_range=(-1, 1)):
         self.step = step
@@ -63,7 +63,7 @@ class ClassicRunner:
 
 
 class CompiledRunner:
-    """Runs many ``CompiledStep`` steps in one ``tf.function`` call, optionally on many devices.
+    """Runner of many ``CompiledStep`` steps per ``tf.function`` call, on one device or several.
 
     The images stay in one tensor for the whole run and each step gathers its batch by
     index inside the function, so no batch is copied from Python. Under a
