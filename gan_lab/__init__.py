@@ -26,6 +26,15 @@ import_tensorflow()
 
 __version__ = "0.1.0"
 
+from gan_lab.data import (  # noqa: E402
+    DataError,
+    ImageSet,
+    default_data_source,
+    load_dataset,
+    load_images,
+    scale_images,
+    to_display,
+)
 from gan_lab.gan import (  # noqa: E402
     FAKE_LABEL,
     REAL_LABEL,
