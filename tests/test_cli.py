@@ -78,7 +78,7 @@ def test_sample_draws_a_grid(run_dir, tmp_path):
 def test_new_run_into_used_folder_is_rejected(run_dir, tmp_path):
     result = gan_lab("train", *SMALL_RUN, "--epochs", "1", "--out", run_dir[0], cache_dir=tmp_path)
     assert result.returncode == 2
-    assert "already holds a run" in result.stderr
+    assert "already contains a run" in result.stderr
     assert "--resume" in result.stderr
 
 
