@@ -15,7 +15,7 @@ from conftest import REPO_ROOT
 from gan_lab.cli import main
 from gan_lab.gan import build_gan
 from gan_lab.models import build_discriminator, build_generator
-from gan_lab.training import set_mixed_precision, train
+from gan_lab.training import make_strategy, set_mixed_precision, train
 
 METRICS = ("d_loss", "g_loss", "real_accuracy", "fake_accuracy")
 
@@ -86,6 +86,12 @@ def test_mixed_precision_on_cpu_warns_and_stays_float32(caplog):
 def test_discriminator_score_layer_is_float32():
     discriminator = build_discriminator("dcgan")
     assert discriminator.get_layer("score").dtype_policy.name == "float32"
+
+
+def test_make_strategy_needs_enough_devices():
+    assert make_strategy(1) is None
+    with pytest.raises(ValueError, match="Training on 64 devices needs 64 GPUs"):
+        make_strategy(64)
 
 
 TWO_DEVICES_SCRIPT = textwrap.dedent("""
