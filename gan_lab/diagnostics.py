@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def check_discriminator_wins(history, window=200, max_d_loss=0.05, min_accuracy=0.98):
-    """Return a warning if, over the last ``window`` steps, the discriminator tells every image apart.
+    """Return a warning if, over the last ``window`` steps, the discriminator classifies every image correctly.
 
     Fires when the mean ``d_loss`` is below ``max_d_loss`` and both mean ``real_accuracy``
     and ``fake_accuracy`` reach ``min_accuracy``. A history shorter than ``window`` never fires.
