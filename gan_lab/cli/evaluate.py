@@ -1,13 +1,9 @@
 """``gan-lab evaluate``: score a run's newest checkpoint against real images with SWD, FID or KID."""
 
-import logging
-
+from gan_lab.cli.train import DATASETS
+from gan_lab.data import load_images
 from gan_lab.metrics import METRICS, score_generator
 from gan_lab.runs import load_generator
-
-log = logging.getLogger(__name__)
-
-DATASETS = ("cifar10", "mnist", "fashion_mnist", "shapes")
 
 
 def add_parser(subparsers, name):
@@ -29,8 +25,6 @@ def add_parser(subparsers, name):
 
 def real_images_for(config, source, split, n, seed):
     """Load ``n`` real images shaped and scaled like the run's generator output."""
-    from gan_lab.data import load_images
-
     image_shape = tuple(config["image_shape"])
     images = load_images(
         source, split=split, classes=config.get("classes"), limit=n, value_range=tuple(config["value_range"]),
@@ -38,8 +32,8 @@ def real_images_for(config, source, split, n, seed):
     )
     if images.shape[1:] != image_shape:
         raise ValueError(
-            f"The real images are {images.shape[1:]} but the run's generator draws {image_shape}; "
-            "pass a --data or --dataset source with the same number of channels."
+            f"The real images are {images.shape[1:]} but the run's generator draws {image_shape}. "
+            "Pass a --data or --dataset source with the same number of channels."
         )
     return images
 
