@@ -129,6 +129,8 @@ def inception_feature_fn(value_range=(-1, 1)):
     Images are resized to 299x299 and scaled as InceptionV3's ``preprocess_input`` expects.
     Raises MissingWeightsError when the weights are not cached; it never downloads them.
     """
+    # NOTE: the tests run offline without the weights, so they cover the error and the FID/KID
+    # maths on other features, but not this extractor with InceptionV3 itself.
     import keras
     import tensorflow as tf
 
