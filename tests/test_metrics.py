@@ -267,3 +267,19 @@ def test_swd_ranks_real_cifar_closest(tmp_path, monkeypatch):
     # The missing detail shows at the finest level: about 0.03 for real against 0.05 for blocky images.
     assert real_levels[0] < 0.7 * blurred_levels[0]
     assert noise_distance > 5 * real_distance
+
+
+def test_inception_pipeline_with_random_weights():
+    # weights=None builds InceptionV3 with random weights and downloads nothing.
+    import keras
+
+    from gan_lab.metrics.inception import pooled_features
+
+    model = keras.applications.InceptionV3(include_top=False, pooling="avg", weights=None)
+    features = pooled_features(model, value_range=(-1, 1))
+    rng = np.random.default_rng(15)
+    colour = features(rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32"))
+    gray = features(rng.uniform(-1, 1, (2, 28, 28, 1)).astype("float32"))
+    assert colour.shape == (2, 2048)
+    assert gray.shape == (2, 2048)
+    assert np.isfinite(colour).all()

@@ -126,18 +126,29 @@ def require_inception_weights():
 def inception_feature_fn(value_range=(-1, 1)):
     """Return a function: images ``(batch, h, w, 1 or 3)`` in ``value_range`` -> float32 ``(batch, 2048)``.
 
-    Images are resized to 299x299 and scaled as InceptionV3's ``preprocess_input`` expects.
+    The function is InceptionV3 with its cached ImageNet weights, see ``pooled_features``.
     Raises MissingWeightsError when the weights are not cached; it never downloads them.
     """
-    # NOTE: the tests run offline without the weights, so they cover the error and the FID/KID
-    # maths on other features, but not this extractor with InceptionV3 itself.
+    # NOTE: the tests run offline without the weights, so they cover the error, the pipeline
+    # with random weights and the FID/KID maths, but not the ImageNet weights themselves.
     import keras
-    import tensorflow as tf
 
     weights = require_inception_weights()
     model = keras.applications.InceptionV3(include_top=False, pooling="avg", weights=str(weights))
-    low, high = value_range
     log.info("Loaded InceptionV3 weights from %s", weights)
+    return pooled_features(model, value_range)
+
+
+def pooled_features(model, value_range=(-1, 1)):
+    """Return a function that feeds images in ``value_range`` to an InceptionV3 ``model`` with average pooling.
+
+    Images are mapped to [0, 255], grayscale repeated to RGB, resized to 299x299 and
+    scaled as InceptionV3's ``preprocess_input`` expects.
+    """
+    import keras
+    import tensorflow as tf
+
+    low, high = value_range
 
     def features(images):
         pixels = (tf.convert_to_tensor(images, tf.float32) - low) / (high - low) * 255.0
