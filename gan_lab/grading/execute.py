@@ -20,8 +20,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 log = logging.getLogger(__name__)
 
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
-# After an interrupt, a kernel that does not answer a trivial cell within this time is
-# treated as hung (a loop that catches KeyboardInterrupt, for instance).
+# After an interrupt, a kernel that does not answer a trivial cell within this time (or the
+# cell time limit, if shorter) is treated as hung (a loop that catches KeyboardInterrupt, for instance).
 PING_TIMEOUT = 15
 
 
@@ -136,7 +136,7 @@ class KernelSession:
     def _recover_from_timeout(self, index):
         run_sync(self.client.km.interrupt_kernel)()
         ping = nbformat.v4.new_code_cell("pass")
-        self.client.timeout = PING_TIMEOUT
+        self.client.timeout = int(min(PING_TIMEOUT, max(self.limits.cell_timeout, 2)))
         try:
             self.client.execute_cell(ping, index, store_history=False)
         except CellTimeoutError:

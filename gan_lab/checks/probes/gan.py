@@ -38,10 +38,10 @@ def _mean_score(discriminator, images):
     return float(np.mean(np.asarray(discriminator(images, training=False))))
 
 
-def probe_discriminator_step(namespace):
+def probe_discriminator_step(namespace, seed=7):
     """Train a fresh discriminator for 30 steps against a fixed generator; report losses and scores."""
     discriminator_step = lookup(namespace, "discriminator_step")
-    rng = seeded(7)
+    rng = seeded(seed)
     generator, discriminator = _networks()
     held_out_real = square_images(64, IMAGE_SHAPE, rng)
     held_out_fake = np.asarray(generator(_noise(rng, 64), training=False))
