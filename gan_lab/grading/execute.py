@@ -20,7 +20,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 log = logging.getLogger(__name__)
 
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
-# After an interrupt, a kernel that does not answer a trivial cell within this time (or the
+# After an interrupt, a kernel that does not complete a trivial cell within this time (or the
 # cell time limit, if shorter) is treated as hung (a loop that catches KeyboardInterrupt, for instance).
 PING_TIMEOUT = 15
 
@@ -47,7 +47,7 @@ class LimitedKernelManager(AsyncKernelManager):
 
 @dataclass
 class ExecutionLog:
-    """What happened while the notebook ran: per-cell problems and the kernel's final state."""
+    """Record of a notebook run: per-cell errors and time-outs, and the kernel's final state."""
 
     code_cells: int = 0
     cells_run: int = 0
