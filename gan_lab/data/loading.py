@@ -66,7 +66,9 @@ def load_dataset(
     Returns:
         ImageSet with images float32 (n, height, width, channels) in value_range, or
         uint8 when value_range is None. channels is 3, or 1 for MNIST, Fashion-MNIST
-        and folders whose images are all grayscale. labels is int64 (n,).
+        and folders whose images are all grayscale. In a folder that mixes them,
+        grayscale images are copied into three channels, and transparent images are
+        composited onto white. labels is int64 (n,).
 
     Raises:
         DataError: for an unknown name, a missing path, a source without images,
@@ -128,7 +130,7 @@ def load_images(
 
 
 def _load_split(source, *, split, classes, limit, seed, image_size, cache):
-    """Return all uint8 images of the split, or only those of classes when that is cheaper."""
+    """Return the uint8 images of the split: all of them, or with cache=False only those of classes."""
     if isinstance(source, str) and source.strip().lower() in SOURCE_NAMES:
         name = source.strip().lower()
         if name == "shapes":
