@@ -17,22 +17,14 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
+
 log = logging.getLogger(__name__)
 
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
 # After an interrupt, a kernel that does not complete a trivial cell within this time (or the
 # cell time limit, if shorter) is treated as hung (a loop that catches KeyboardInterrupt, for instance).
 PING_TIMEOUT = 15
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Time limits in seconds and the kernel's memory limit in MiB (0 means none)."""
-
-    cell_timeout: float = 120
-    total_timeout: float = 600
-    probe_timeout: float = 120
-    memory_mb: int = 4096
 
 
 class LimitedKernelManager(AsyncKernelManager):

@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 
 from gan_lab.checks import lesson_exercises
-from gan_lab.grading.execute import KernelSession, Limits
+from gan_lab.grading.execute import KernelSession
+from gan_lab.grading.limits import Limits
 from gan_lab.grading.probing import probe_exercises, verify_exercises
 from gan_lab.grading.results import error_results, graded_results, summary_csv, write_results
 from gan_lab.files import atomic_write_text
