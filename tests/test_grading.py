@@ -124,22 +124,43 @@ def test_wrong_range_loses_range_points(wrong_range):
     assert "your values lie in [0, 1]" in _outputs(wrong_range)["scale_images maps [0, 255] to [-1, 1]"]
 
 
-def test_wrong_shape_loses_shape_points(tmp_path):
-    notebook = lesson_notebook("01_data", {"scale_images": reference.scale_images_flattened})
-    _, results = _grade(write(notebook, tmp_path / "a.ipynb"), tmp_path / "results.json")
-    assert results["score"] == 1
-    assert "Found: shape (4, 3072)" in _outputs(results)["scale_images keeps shape, returns float32"]
+@pytest.fixture(scope="module")
+def make_gan_mistakes(tmp_path_factory):
+    """Graded combined-model mistakes, by the name of the mistake."""
+    folder = tmp_path_factory.mktemp("make_gan_mistakes")
+    mistakes = [reference.make_gan_frozen_too_early, reference.make_gan_not_frozen, reference.make_gan_shared_optimizer]
+    for mistake in mistakes:
+        write(lesson_notebook("04_combined_gan", {"make_gan": mistake}), folder / f"{mistake.__name__}.ipynb")
+    out = tmp_path_factory.mktemp("make_gan_results")
+    assert main(["grade", str(folder), "--out", str(out), *FAST]) == 0
+    return {mistake.__name__: json.loads((out / f"{mistake.__name__}.json").read_text()) for mistake in mistakes}
 
 
-def test_frozen_too_early_loses_one_point(tmp_path):
-    notebook = lesson_notebook("04_combined_gan", {"make_gan": reference.make_gan_frozen_too_early})
-    _, results = _grade(write(notebook, tmp_path / "a.ipynb"), tmp_path / "results.json")
+def test_frozen_too_early_loses_one_point(make_gan_mistakes):
+    results = make_gan_mistakes["make_gan_frozen_too_early"]
     assert _scores(results) == {
         "discriminator learns in its own step": 0,
         "generator step freezes discriminator": 2,
         "combined model has its own optimizer": 1,
     }
     assert "never learns" in _outputs(results)["discriminator learns in its own step"]
+
+
+def test_unfrozen_discriminator_loses_two_points(make_gan_mistakes):
+    results = make_gan_mistakes["make_gan_not_frozen"]
+    assert _scores(results) == {
+        "discriminator learns in its own step": 1,
+        "generator step freezes discriminator": 0,
+        "combined model has its own optimizer": 1,
+    }
+    assert "not frozen" in _outputs(results)["generator step freezes discriminator"]
+
+
+def test_shared_optimizer_loses_every_point(make_gan_mistakes):
+    results = make_gan_mistakes["make_gan_shared_optimizer"]
+    assert results["score"] == 0
+    assert "discriminator's optimizer object" in _outputs(results)["combined model has its own optimizer"]
+    assert "shared optimizer" in _outputs(results)["generator step freezes discriminator"]
 
 
 TAMPERING = [

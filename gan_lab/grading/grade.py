@@ -60,15 +60,18 @@ def grade_notebook(path, limits=Limits()):
     notebook, lesson = read_submission(path)
     exercises = lesson_exercises(lesson)
     workdir = Path(tempfile.mkdtemp(prefix="gan-lab-grade-"))
-    private_dir = Path(tempfile.mkdtemp(prefix="gan-lab-probes-"))
+    private_dir = None
     try:
         with KernelSession(notebook, workdir, limits) as session:
             execution = session.run_notebook()
+            # Made only now, so no cell of the notebook could have seen its name.
+            private_dir = Path(tempfile.mkdtemp(prefix="gan-lab-probes-"))
             data = probe_exercises(session, exercises, private_dir)
         outcomes = verify_exercises(exercises, data)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(private_dir, ignore_errors=True)
+        if private_dir is not None:
+            shutil.rmtree(private_dir, ignore_errors=True)
     log.info("graded %s: lesson %s, %d cells run", Path(path).name, lesson, execution.cells_run)
     return graded_results(Path(path).name, lesson, outcomes, execution, time.monotonic() - started)
 
