@@ -95,7 +95,7 @@ def grade_folder(folder, out_dir, limits=Limits()):
     """Grade every ``.ipynb`` directly in ``folder`` into ``out_dir/<name>.json`` and ``out_dir/summary.csv``.
 
     A submission that fails in any way, the grader's own errors included, gets a row with
-    score 0 and the error; the others are still graded. Returns the summary rows.
+    score 0 and the error, and the others are still graded. Returns the summary rows.
     """
     folder, out_dir = Path(folder), Path(out_dir)
     if not folder.is_dir():
