@@ -66,6 +66,10 @@ class KernelSession:
         self.log = ExecutionLog()
         manager = LimitedKernelManager(kernel_name="python3")
         manager.memory_mb = limits.memory_mb
+        if sys.platform != "win32":
+            # Unix sockets in the kernel's working folder, so the kernel opens no TCP port.
+            manager.transport = "ipc"
+            manager.ip = str(Path(workdir) / ".kernel")
         self.client = NotebookClient(
             notebook, km=manager, kernel_name="python3", timeout=int(limits.cell_timeout),
             allow_errors=True, record_timing=False, resources={"metadata": {"path": str(workdir)}},
