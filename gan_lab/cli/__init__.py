@@ -4,9 +4,9 @@ import argparse
 import logging
 import sys
 
-from gan_lab.cli import bench, sample, train
+from gan_lab.cli import bench, evaluate, grade, sample, student, train
 
-SUBCOMMANDS = {"train": train, "sample": sample, "bench": bench}
+SUBCOMMANDS = {"train": train, "sample": sample, "evaluate": evaluate, "student": student, "grade": grade, "bench": bench}
 
 
 def build_parser():

@@ -1,0 +1,62 @@
+"""``gan-lab grade``: grade one submitted notebook, or a folder of them."""
+
+from pathlib import Path
+
+from gan_lab.grading.limits import Limits
+
+DEFAULTS = Limits()
+
+
+def add_parser(subparsers, name):
+    parser = subparsers.add_parser(
+        name, help="grade submitted notebooks",
+        description="Run a submitted notebook in a fresh kernel, run its lesson's checks, and write "
+        "the scores in the Gradescope results.json format. Given a folder, grade every .ipynb in it into "
+        "DIR/<name>.json and write DIR/summary.csv.",
+    )
+    parser.add_argument("submission", metavar="SUBMISSION", help="a .ipynb file or a folder of them")
+    parser.add_argument("--out", required=True, metavar="PATH",
+                        help="results file for one notebook (e.g. results.json), or a folder for a folder")
+    parser.add_argument("--cell-timeout", type=float, default=DEFAULTS.cell_timeout, metavar="SECONDS",
+                        help=f"time limit of one notebook cell (default: {DEFAULTS.cell_timeout:g})")
+    parser.add_argument("--total-timeout", type=float, default=DEFAULTS.total_timeout, metavar="SECONDS",
+                        help=f"time limit of all notebook cells together (default: {DEFAULTS.total_timeout:g})")
+    parser.add_argument("--probe-timeout", type=float, default=DEFAULTS.probe_timeout, metavar="SECONDS",
+                        help=f"time limit of each check's run of the learner's code (default: {DEFAULTS.probe_timeout:g})")
+    parser.add_argument("--memory-mb", type=int, default=DEFAULTS.memory_mb, metavar="MIB",
+                        help=f"address-space limit of the kernel in MiB, 0 for none (default: {DEFAULTS.memory_mb})")
+
+
+def _limits(args):
+    for option in ("cell_timeout", "total_timeout", "probe_timeout"):
+        if getattr(args, option) <= 0:
+            raise ValueError(f"--{option.replace('_', '-')} must be positive, got {getattr(args, option)}.")
+    if args.memory_mb < 0:
+        raise ValueError(f"--memory-mb must be 0 (no limit) or positive, got {args.memory_mb}.")
+    return Limits(args.cell_timeout, args.total_timeout, args.probe_timeout, args.memory_mb)
+
+
+def run(args):
+    # Imported here, so that the other commands work without the Jupyter packages.
+    try:
+        from gan_lab.grading.grade import grade_folder, grade_to_file
+    except ImportError as error:
+        raise ValueError(f"grading needs {error.name}, which is not installed; "
+                         "install it with pip install 'gan-lab[grading]'.") from None
+
+    limits = _limits(args)
+    if Path(args.submission).is_dir():
+        rows = grade_folder(args.submission, args.out, limits)
+        for name, results in rows:
+            print(f"{name}: {results['score']:g}/{results['extra_data']['max_score']:g}"
+                  + (f" (error: {results['extra_data']['error']})" if results["extra_data"]["error"] else ""))
+        print(f"wrote {len(rows)} results and summary.csv to {args.out}")
+        return 0
+    results = grade_to_file(args.submission, args.out, limits)
+    error = results["extra_data"]["error"]
+    if error:
+        print(f"gan-lab grade: error: {error}")
+        print(f"wrote score 0 to {args.out}")
+        return 2
+    print(f"{Path(args.submission).name}: {results['score']:g}/{results['extra_data']['max_score']:g} points; wrote {args.out}")
+    return 0

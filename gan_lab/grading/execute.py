@@ -1,0 +1,150 @@
+"""Execute a notebook in a fresh, memory-limited kernel, cell by cell, within time limits.
+
+``KernelSession`` keeps the kernel open after the notebook ran, so the probes can run in
+it, and records what happened to each cell: errors, time-outs, a kernel that died or
+stopped responding.
+"""
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
+
+log = logging.getLogger(__name__)
+
+LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
+# After an interrupt, a kernel that does not complete a trivial cell within this time (or the
+# cell time limit, if shorter) is treated as hung (a loop that catches KeyboardInterrupt, for instance).
+PING_TIMEOUT = 15
+
+
+class LimitedKernelManager(AsyncKernelManager):
+    """A kernel manager that starts the kernel through ``kernel_launcher.py`` with a memory limit."""
+
+    memory_mb = 0
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        command = super().format_kernel_cmd(extra_arguments)
+        return [sys.executable, str(LAUNCHER), str(int(self.memory_mb) * 2**20), "--", *command]
+
+
+@dataclass
+class ExecutionLog:
+    """Record of a notebook run: per-cell errors and time-outs, and the kernel's final state."""
+
+    code_cells: int = 0
+    cells_run: int = 0
+    errors: list = field(default_factory=list)
+    timeouts: list = field(default_factory=list)
+    kernel_state: str = "alive"  # alive, dead or unresponsive
+    kernel_problem: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self):
+        return dict(self.__dict__)
+
+
+class KernelSession:
+    """A fresh kernel that runs one notebook and then the grader's own cells.
+
+    Use as a context manager: the kernel is shut down on exit, whatever happened.
+    ``workdir`` is the kernel's working directory.
+    """
+
+    def __init__(self, notebook, workdir, limits):
+        self.notebook = notebook
+        self.limits = limits
+        self.log = ExecutionLog()
+        manager = LimitedKernelManager(kernel_name="python3")
+        manager.memory_mb = limits.memory_mb
+        if sys.platform != "win32":
+            # Unix sockets in the kernel's working folder, so the kernel opens no TCP port.
+            manager.transport = "ipc"
+            manager.ip = str(Path(workdir) / ".kernel")
+        self.client = NotebookClient(
+            notebook, km=manager, kernel_name="python3", timeout=int(limits.cell_timeout),
+            allow_errors=True, record_timing=False, resources={"metadata": {"path": str(workdir)}},
+        )
+        self._context = None
+
+    def __enter__(self):
+        self._context = self.client.setup_kernel()
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            self._context.__exit__(None, None, None)
+        except Exception as error:  # noqa: BLE001 (a kernel that is already gone cannot be shut down cleanly)
+            log.warning("kernel shutdown failed: %s", error)
+        return False
+
+    @property
+    def usable(self):
+        return self.log.kernel_state == "alive"
+
+    def run_notebook(self):
+        """Run every code cell in order, within the per-cell and total time limits."""
+        started = time.monotonic()
+        cells = [(index, cell) for index, cell in enumerate(self.notebook.cells) if cell.cell_type == "code"]
+        self.log.code_cells = len(cells)
+        for index, cell in cells:
+            remaining = self.limits.total_timeout - (time.monotonic() - started)
+            if remaining < 1:
+                self.log.timeouts.append({"cell": index, "reason": "total time limit reached before the cell ran"})
+                break
+            outcome = self.run_cell(cell, index, min(self.limits.cell_timeout, remaining))
+            self.log.cells_run += 1
+            if outcome == "error":
+                self.log.errors.append({"cell": index, **self.cell_error(cell)})
+            elif outcome == "timeout":
+                self.log.timeouts.append({"cell": index, "reason": f"no result within {min(self.limits.cell_timeout, remaining):.0f} s"})
+            if not self.usable:
+                break
+        self.log.seconds = round(time.monotonic() - started, 2)
+        return self.log
+
+    def run_cell(self, cell, index, timeout, store_history=True):
+        """Run one cell; return "ok", "error", "timeout" or "dead". Updates the kernel state."""
+        self.client.timeout = max(1, int(timeout))
+        try:
+            self.client.execute_cell(cell, index, store_history=store_history)
+        except CellTimeoutError:
+            self._recover_from_timeout(index)
+            return "timeout"
+        except DeadKernelError:
+            self.log.kernel_state = "dead"
+            self.log.kernel_problem = (f"the kernel died while running cell {index} (exit(), os._exit, "
+                                       "a crash or running out of memory)")
+            return "dead"
+        has_error = any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+        return "error" if has_error else "ok"
+
+    def _recover_from_timeout(self, index):
+        run_sync(self.client.km.interrupt_kernel)()
+        ping = nbformat.v4.new_code_cell("pass")
+        self.client.timeout = int(min(PING_TIMEOUT, max(self.limits.cell_timeout, 2)))
+        try:
+            self.client.execute_cell(ping, index, store_history=False)
+        except CellTimeoutError:
+            self.log.kernel_state = "unresponsive"
+            self.log.kernel_problem = f"the kernel stopped responding after cell {index} timed out and was interrupted"
+        except DeadKernelError:
+            self.log.kernel_state = "dead"
+            self.log.kernel_problem = f"the kernel died after cell {index} timed out"
+
+    @staticmethod
+    def cell_error(cell):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return {"ename": output.get("ename", ""), "evalue": str(output.get("evalue", ""))[:500]}
+        return {}

@@ -1,0 +1,119 @@
+"""Grade submissions: run each notebook in a fresh kernel, probe it, verify here, write scores.
+
+The grader process never runs learner code: the notebook and the probes run in the
+kernel, and only the probes' JSON data comes back to the verify functions. Results are
+written after the kernel is shut down, atomically, so nothing the notebook wrote or
+printed can change them.
+"""
+
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from gan_lab.checks import lesson_exercises
+from gan_lab.grading.execute import KernelSession
+from gan_lab.grading.limits import Limits
+from gan_lab.grading.probing import probe_exercises, verify_exercises
+from gan_lab.grading.results import error_results, graded_results, summary_csv, write_results
+from gan_lab.files import atomic_write_text
+
+log = logging.getLogger(__name__)
+
+
+class SubmissionError(ValueError):
+    """Raised for a submission that cannot be graded: not a notebook, or no lesson id."""
+
+
+def read_submission(path):
+    """Read a submission; return ``(notebook, lesson id)`` or raise ``SubmissionError``."""
+    path = Path(path)
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise
+    except Exception as error:  # noqa: BLE001 (nbformat raises many types for a damaged file)
+        raise SubmissionError(f"{path.name} is not a valid notebook file ({type(error).__name__}: {error}).") from None
+    lesson = notebook.metadata.get("gan_lab", {}).get("lesson") if isinstance(notebook.metadata.get("gan_lab"), dict) else None
+    if not lesson:
+        raise SubmissionError(
+            f"{path.name} has no lesson id in its metadata (expected notebook.metadata['gan_lab'] = "
+            "{'lesson': '01_data'} or another lesson id). Submit the notebook made by 'gan-lab student', "
+            "or add the id with nbformat."
+        )
+    try:
+        lesson_exercises(lesson)
+    except ValueError as error:
+        raise SubmissionError(f"{path.name}: {error}") from None
+    return notebook, lesson
+
+
+def grade_notebook(path, limits=Limits()):
+    """Grade one notebook and return its results dict (see ``gan_lab.grading.results``).
+
+    Raises ``SubmissionError`` for a file that is not a notebook of a known lesson.
+    """
+    started = time.monotonic()
+    notebook, lesson = read_submission(path)
+    exercises = lesson_exercises(lesson)
+    workdir = Path(tempfile.mkdtemp(prefix="gan-lab-grade-"))
+    private_dir = None
+    try:
+        with KernelSession(notebook, workdir, limits) as session:
+            execution = session.run_notebook()
+            # Made only now, so no cell of the notebook could have seen its name.
+            private_dir = Path(tempfile.mkdtemp(prefix="gan-lab-probes-"))
+            data = probe_exercises(session, exercises, private_dir)
+        outcomes = verify_exercises(exercises, data)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if private_dir is not None:
+            shutil.rmtree(private_dir, ignore_errors=True)
+    log.info("graded %s: lesson %s, %d cells run", Path(path).name, lesson, execution.cells_run)
+    return graded_results(Path(path).name, lesson, outcomes, execution, time.monotonic() - started)
+
+
+def grade_to_file(path, out, limits=Limits()):
+    """Grade one notebook into ``out``; a submission that cannot be graded gets score 0 and the reason.
+
+    Returns the results dict. Raises ``FileNotFoundError`` when ``path`` does not exist.
+    """
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"Submission {path} not found.")
+    try:
+        results = grade_notebook(path, limits)
+    except SubmissionError as error:
+        results = error_results(Path(path).name, error)
+    write_results(out, results)
+    return results
+
+
+def grade_folder(folder, out_dir, limits=Limits()):
+    """Grade every ``.ipynb`` directly in ``folder`` into ``out_dir/<name>.json`` and ``out_dir/summary.csv``.
+
+    A submission that fails in any way, the grader's own errors included, gets a row with
+    score 0 and the error, and the others are still graded. Returns the summary rows.
+    """
+    folder, out_dir = Path(folder), Path(out_dir)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"Submission folder {folder} not found.")
+    submissions = sorted(folder.glob("*.ipynb"))
+    if not submissions:
+        raise FileNotFoundError(f"No .ipynb files in {folder}.")
+    rows = []
+    for path in submissions:
+        try:
+            results = grade_notebook(path, limits)
+        except Exception as error:  # noqa: BLE001 (one broken submission must not stop the others)
+            log.warning("could not grade %s: %s", path.name, error)
+            results = error_results(path.name, error if isinstance(error, SubmissionError) else
+                                    f"grading failed ({type(error).__name__}: {error})")
+        write_results(out_dir / f"{path.stem}.json", results)
+        rows.append((path.name, results))
+    atomic_write_text(out_dir / "summary.csv", summary_csv(rows))
+    return rows
+
+

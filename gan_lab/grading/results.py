@@ -1,0 +1,96 @@
+"""Scores in the Gradescope autograder format (results.json) and the class summary (summary.csv).
+
+results.json contains the total ``score``, an ``output`` text for the learner, the
+``execution_time`` in seconds, ``tests`` (one object per check: ``name``, ``score``,
+``max_score``, ``output``, ``visibility``) and ``extra_data`` with the notebook, its lesson,
+the maximum score, and what happened while it ran.
+"""
+
+import csv
+import io
+import json
+
+from gan_lab.checks import lesson_exercises
+from gan_lab.files import atomic_write_text
+
+# Gradescope shows "after_published" tests once the grades are published, so hidden
+# checks stay out of the instant feedback but explain the final score.
+HIDDEN_VISIBILITY = "after_published"
+
+
+def test_entry(outcome):
+    """Return the Gradescope ``tests`` entry of one check's outcome."""
+    return {
+        "name": f"{outcome.exercise}: {outcome.name}",
+        "score": outcome.score,
+        "max_score": outcome.max_score,
+        "output": outcome.message,
+        "visibility": HIDDEN_VISIBILITY if outcome.hidden else "visible",
+    }
+
+
+def graded_results(notebook_name, lesson, outcomes, execution, seconds):
+    """Return the results dict of a notebook that ran; ``execution`` is an ``ExecutionLog``."""
+    score = sum(outcome.score for outcome in outcomes)
+    max_score = sum(outcome.max_score for outcome in outcomes)
+    lines = [f"{notebook_name}: lesson {lesson}, {score:g}/{max_score:g} points."]
+    if execution.errors:
+        cells = ", ".join(f"{error['cell']} ({error.get('ename', '')})" for error in execution.errors)
+        lines.append(f"Cells that raised an error: {cells}.")
+    for timeout in execution.timeouts:
+        lines.append(f"Cell {timeout['cell']} timed out: {timeout['reason']}.")
+    if execution.kernel_problem:
+        lines.append(f"The notebook stopped early: {execution.kernel_problem}.")
+    return {
+        "score": score,
+        "output": "\n".join(lines),
+        "execution_time": round(seconds, 1),
+        "tests": [test_entry(outcome) for outcome in outcomes],
+        "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
+                       "execution": execution.to_dict(), "error": None},
+    }
+
+
+def error_results(notebook_name, error, lesson=None, seconds=0.0):
+    """Return the results dict of a submission that could not be graded: score 0 and the reason."""
+    max_score = 0.0
+    if lesson is not None:
+        max_score = sum(check.points for exercise in lesson_exercises(lesson) for check in exercise.checks)
+    return {
+        "score": 0.0,
+        "output": f"{notebook_name} could not be graded: {error}",
+        "execution_time": round(seconds, 1),
+        "tests": [],
+        "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
+                       "execution": None, "error": str(error)},
+    }
+
+
+def write_results(path, results):
+    """Write results.json atomically."""
+    atomic_write_text(path, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+
+
+def summary_csv(rows):
+    """Return the CSV text of a folder's results: one row per submission, one column per check.
+
+    ``rows`` are ``(submission file name, results dict)`` pairs. Columns: ``submission``,
+    ``lesson``, one per check name seen (in order of first appearance), ``total``,
+    ``max_total`` and ``error``. A check that does not apply to a row's lesson is left empty.
+    """
+    checks = list(dict.fromkeys(test["name"] for _, results in rows for test in results["tests"]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", "lesson", *checks, "total", "max_total", "error"])
+    for name, results in rows:
+        scores = {test["name"]: test["score"] for test in results["tests"]}
+        extra = results["extra_data"]
+        writer.writerow([
+            name, extra["lesson"] or "", *[_number(scores[check]) if check in scores else "" for check in checks],
+            _number(results["score"]), _number(extra["max_score"]), extra["error"] or "",
+        ])
+    return buffer.getvalue()
+
+
+def _number(value):
+    return f"{value:g}"

@@ -1,0 +1,135 @@
+"""The graded checks in-process: reference solutions pass, each mistake loses its points."""
+
+import pytest
+
+import reference_solutions as reference
+from gan_lab.checks import EXERCISES, check_exercise, get_exercise, run_exercise
+from gan_lab.checks.base import verify
+from gan_lab.checks.probes import gan as gan_probes
+from gan_lab.checks.probes.common import run_probe
+
+NAMESPACE = vars(reference)
+
+
+def _failed(report):
+    return {outcome.name for outcome in report.outcomes if not outcome.passed}
+
+
+def _message(report, name):
+    return next(outcome.message for outcome in report.outcomes if outcome.name == name)
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_reference_solution_passes_every_check(exercise_id):
+    report = run_exercise(exercise_id, NAMESPACE, include_hidden=True)
+    assert _failed(report) == set()
+    assert report.score == report.max_score
+
+
+MISTAKES = [
+    ("01_data.scale_images", "scale_images", reference.scale_images_unit_range,
+     {"scale_images maps [0, 255] to [-1, 1]", "scale_images works on 28x28x1 images"}, "[0, 1]"),
+    ("01_data.scale_images", "scale_images", reference.scale_images_flattened,
+     {"scale_images keeps shape, returns float32", "scale_images maps [0, 255] to [-1, 1]",
+      "scale_images works on 28x28x1 images"}, "(4, 3072)"),
+    ("03_discriminator.make_discriminator", "make_discriminator", reference.make_discriminator_logits_mismatch,
+     {"make_discriminator loss matches output", "make_discriminator works for 28x28x1"}, "from_logits=True"),
+    ("03_discriminator.discriminator_step", "discriminator_step", reference.discriminator_step_swapped,
+     {"discriminator_step labels real as 1"}, "REAL_LABEL"),
+    ("04_combined_gan.make_gan", "make_gan", reference.make_gan_not_frozen,
+     {"generator step freezes discriminator"}, "not frozen"),
+    ("04_combined_gan.make_gan", "make_gan", reference.make_gan_frozen_too_early,
+     {"discriminator learns in its own step"}, "never learns"),
+    ("04_combined_gan.make_gan", "make_gan", reference.make_gan_shared_optimizer,
+     {"discriminator learns in its own step", "generator step freezes discriminator",
+      "combined model has its own optimizer"}, "optimizer"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, name, mistake, failing, phrase", MISTAKES,
+                         ids=[mistake[2].__name__ for mistake in MISTAKES])
+def test_mistake_fails_its_checks(exercise_id, name, mistake, failing, phrase):
+    report = run_exercise(exercise_id, {**NAMESPACE, name: mistake}, include_hidden=True)
+    assert _failed(report) == failing
+    first_failure = next(outcome for outcome in report.outcomes if not outcome.passed)
+    assert phrase in first_failure.message
+    assert "Hint:" in first_failure.message or "error" in first_failure.message
+
+
+def test_train_step_with_swapped_labels_fails():
+    report = run_exercise("05_training.train_step", {**NAMESPACE, "train_step": _swapped_step}, include_hidden=True)
+    assert "train_step uses the right labels" in _failed(report)
+    assert "short training run: discriminator learns" in _failed(report)
+    assert "real images labelled [0.0]" in _message(report, "train_step uses the right labels")
+
+
+def _swapped_step(generator, discriminator, gan, real_images, latent_dim):
+    import numpy as np
+
+    noise = np.random.normal(size=(len(real_images), latent_dim)).astype("float32")
+    d_loss = reference.discriminator_step_swapped(discriminator, real_images, np.asarray(generator(noise)))
+    g_loss = gan.train_on_batch(noise, np.ones((len(real_images), 1), "float32"))
+    return d_loss, float(g_loss)
+
+
+def test_missing_name_fails_with_hint():
+    report = run_exercise("01_data.scale_images", {}, include_hidden=True)
+    assert report.score == 0
+    assert all("scale_images is not defined" in outcome.message for outcome in report.outcomes)
+
+
+def test_check_exercise_hides_hidden_checks(capsys):
+    report = check_exercise("01_data.scale_images", NAMESPACE)
+    printed = capsys.readouterr().out
+    assert report.passed
+    assert "28x28x1" not in printed
+    assert "01_data.scale_images: 4/4 points" in printed
+    assert "1 hidden check(s) worth 1 point(s)" in printed
+
+
+def test_check_exercise_prints_failure_numbers(capsys):
+    check_exercise("01_data.scale_images", {"scale_images": reference.scale_images_unit_range})
+    printed = capsys.readouterr().out
+    assert "FAIL  scale_images maps [0, 255] to [-1, 1] (0/2)" in printed
+    assert "255 -> 1.0000" in printed
+
+
+def test_unknown_exercise_is_rejected():
+    with pytest.raises(ValueError, match="known exercises: 01_data.scale_images"):
+        get_exercise("01_data.scale")
+
+
+@pytest.mark.parametrize("status, phrase", [
+    ({"status": "timeout", "seconds": 120}, "timed out after 120 s"),
+    ({"status": "no_data", "reason": "the kernel died"}, "the kernel died"),
+    ({"status": "forged"}, "cannot pass"),
+])
+def test_verify_fails_probe_problems(status, phrase):
+    exercise = get_exercise("01_data.scale_images")
+    outcome = verify(exercise, exercise.checks[0], status)
+    assert not outcome.passed
+    assert outcome.score == 0
+    assert phrase in outcome.message
+
+
+def test_verify_fails_malformed_data():
+    exercise = get_exercise("01_data.scale_images")
+    outcome = verify(exercise, exercise.checks[1], {"status": "ok", "output_shape": [1]})
+    assert not outcome.passed
+    assert "could not read the data" in outcome.message
+
+
+@pytest.mark.parametrize("seed", [0, 3, 11])
+def test_training_run_check_passes_reference_for_seeds(seed):
+    exercise = get_exercise("05_training.train_step")
+    data = run_probe(lambda namespace: gan_probes.probe_train_step_run(namespace, seed=seed), NAMESPACE)
+    outcome = verify(exercise, exercise.checks[3], data)
+    assert outcome.passed, outcome.message
+
+
+@pytest.mark.parametrize("seed", [0, 2, 9])
+def test_discriminator_step_check_passes_reference_for_seeds(seed):
+    exercise = get_exercise("03_discriminator.discriminator_step")
+    data = run_probe(lambda namespace: gan_probes.probe_discriminator_step(namespace, seed=seed), NAMESPACE)
+    assert verify(exercise, exercise.checks[0], data).passed
+    assert verify(exercise, exercise.checks[1], data).passed
