@@ -12,6 +12,7 @@ import keras
 import tensorflow as tf
 
 from gan_lab.bench import BENCH_METHODS, build_models, make_bench_runner, matmul_gflops, step_flops_per_image, time_runners
+from gan_lab.cli.train import DATASETS
 from gan_lab.data import load_dataset
 from gan_lab.models import KINDS
 
@@ -23,7 +24,7 @@ def add_parser(subparsers, name):
                     "and print images per second. The last line is 'images_per_s <number>'.",
     )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--dataset", default=None, help="a named data set (default: shapes, which needs no download)")
+    source.add_argument("--dataset", choices=DATASETS, help="a named data set (default: shapes, which needs no download)")
     source.add_argument("--data", metavar="PATH", help="a CIFAR-10 python archive, an image folder, or a .tar/.tar.gz/.zip of one")
     parser.add_argument("--limit", type=int, help="use at most this many images (default: all)")
     parser.add_argument("--model", choices=KINDS, default="dense", help="network family (default: dense)")
