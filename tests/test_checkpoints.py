@@ -1,8 +1,11 @@
+import os
+import stat
+
 import numpy as np
 import pytest
 
 from gan_lab.checkpoints import latest_checkpoint, list_checkpoints, load_checkpoint, save_checkpoint
-from gan_lab.files import atomic_path
+from gan_lab.files import atomic_path, atomic_write_text
 from gan_lab.gan import build_gan
 from gan_lab.models import build_discriminator, build_generator
 from gan_lab.training import History
@@ -35,6 +38,15 @@ def test_interrupted_write_leaves_previous_checkpoint(tmp_path, seeded):
             raise RuntimeError("simulated crash while writing")
     assert (tmp_path / "epoch-0001.npz").read_bytes() == original
     assert sorted(path.name for path in tmp_path.iterdir()) == ["epoch-0001.npz"]
+
+
+def test_written_files_get_usual_permissions(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "history.csv", "epoch,step\n")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "history.csv").stat().st_mode) == 0o644
 
 
 def test_stray_temporary_file_is_not_a_checkpoint(tmp_path, seeded):
