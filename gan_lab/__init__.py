@@ -4,7 +4,7 @@ Vocabulary used across the package, the lessons and the command line:
 
 - ``latent_dim``: length of the noise vector fed to the generator.
 - ``real_images``: a batch from the data set, float32 ``(batch, height, width, channels)``
-  in the data's value range, [-1, 1] unless said otherwise.
+  in the data's value range, [-1, 1] unless stated otherwise.
 - ``fake_images``: a batch drawn by the generator, same shape and range as ``real_images``.
 - ``REAL_LABEL`` (1.0) and ``FAKE_LABEL`` (0.0): the discriminator's targets. Real is 1
   everywhere, including the generator's step, where fake images are labelled real.
@@ -26,6 +26,15 @@ import_tensorflow()
 
 __version__ = "0.1.0"
 
+from gan_lab.data import (  # noqa: E402
+    DataError,
+    ImageSet,
+    default_data_source,
+    load_dataset,
+    load_images,
+    scale_images,
+    to_display,
+)
 from gan_lab.gan import (  # noqa: E402
     FAKE_LABEL,
     REAL_LABEL,

@@ -23,7 +23,7 @@ CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d+)\.npz$")
 
 @dataclass
 class Checkpoint:
-    """What a checkpoint restores besides the weights."""
+    """Epoch, fixed noise and history restored from a checkpoint, besides the weights."""
 
     epoch: int
     fixed_noise: np.ndarray
@@ -104,7 +104,7 @@ def load_checkpoint(path, *, generator, discriminator=None, g_optimizer=None, d_
             saved = sorted(key for key in data.files if key.startswith(group + "/"))
             if len(saved) != len(variables):
                 raise ValueError(
-                    f"{path} holds {len(saved)} {group} arrays but the model has {len(variables)}; "
+                    f"{path} contains {len(saved)} {group} arrays but the model has {len(variables)}; "
                     "the checkpoint was written for another model. Rebuild the model with the "
                     "run's config.json, or start a new run in an empty --out folder."
                 )

@@ -3,9 +3,9 @@
 The original Keras 2 recipe compiled the discriminator, set ``discriminator.trainable =
 False`` and compiled the combined model. Keras 2 read the flag at compile time, so the
 discriminator kept learning in its own ``train_on_batch``. Keras 3 reads the flag when it
-traces a model's training function, which happens at the first ``train_on_batch`` after
-``compile``; a discriminator frozen once is then frozen in its own step too, and Keras
-warns that the model has no trainable weights.
+traces a model's training function, at the first ``train_on_batch`` after ``compile``. A
+discriminator frozen once is then frozen in its own step too, and Keras warns that the
+model does not have any trainable weights.
 
 ``CombinedGAN`` freezes the discriminator without the flag: its training step computes
 gradients for the generator's weights only and runs the discriminator in inference mode.

@@ -79,7 +79,7 @@ def _new_config(args, given):
     config["out"] = args.out or str(Path("runs") / f"{config['model']}-{source_name}-{stamp}")
     if latest_checkpoint(Path(config["out"]) / "checkpoints"):
         raise ValueError(
-            f"{config['out']} already holds a run. Pass --resume to continue it, or choose another --out."
+            f"{config['out']} already contains a run. Pass --resume to continue it, or choose another --out."
         )
     return config
 

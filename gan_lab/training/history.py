@@ -1,8 +1,6 @@
 """Per-step training history: losses and accuracies, kept in memory and written as CSV."""
 
 import csv
-import os
-from pathlib import Path
 
 import numpy as np
 
@@ -21,7 +19,7 @@ class History:
 
     def append(self, epoch, step, logs):
         row = {"epoch": epoch, "step": step, **logs}
-        for name in self.columns.keys() | row.keys():
+        for name in row:
             self.columns.setdefault(name, [np.nan] * len(self))
         for name, values in self.columns.items():
             values.append(row.get(name, np.nan))

@@ -37,7 +37,7 @@ class Callback:
 
 @dataclass
 class TrainingState:
-    """What callbacks see: the models, the history so far and the epoch just finished (from 1)."""
+    """Training state passed to callbacks: the models, the history so far and the epoch just finished (from 1)."""
 
     generator: object
     discriminator: object
