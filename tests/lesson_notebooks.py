@@ -42,15 +42,16 @@ def check_cell(exercise_id):
     return f'gan_lab.checks.check_exercise("{exercise_id}", globals());'
 
 
-def lesson_notebook(lesson, replacements=None, extra_cells=(), cells_before=()):
+def lesson_notebook(lesson, replacements=None, extra_cells=(), cells_before=(), setup=SETUP, checks=True):
     """Return a solution notebook of ``lesson``.
 
     ``replacements`` maps an exercise's function name to another function of
     ``reference_solutions`` (a mistake) that takes its place. ``cells_before`` go after
-    the setup cell and ``extra_cells`` at the end.
+    the setup cell and ``extra_cells`` at the end. Without ``checks`` the notebook has no
+    check cells, so with a ``setup`` that does not import gan_lab it never loads TensorFlow.
     """
     replacements = replacements or {}
-    cells = [nbformat.v4.new_markdown_cell(f"# Lesson {lesson}"), nbformat.v4.new_code_cell(SETUP)]
+    cells = [nbformat.v4.new_markdown_cell(f"# Lesson {lesson}"), nbformat.v4.new_code_cell(setup)]
     cells += [nbformat.v4.new_code_cell(source) for source in cells_before]
     for exercise_id in LESSON_EXERCISES[lesson]:
         name = exercise_id.split(".", 1)[1]
@@ -59,7 +60,8 @@ def lesson_notebook(lesson, replacements=None, extra_cells=(), cells_before=()):
         function = replacements.get(name, getattr(reference_solutions, name))
         cells.append(nbformat.v4.new_markdown_cell(f"## Exercise: `{name}`"))
         cells.append(nbformat.v4.new_code_cell(solution_source(function, name, f"Write {name}.")))
-        cells.append(nbformat.v4.new_code_cell(check_cell(exercise_id)))
+        if checks:
+            cells.append(nbformat.v4.new_code_cell(check_cell(exercise_id)))
     cells += [nbformat.v4.new_code_cell(source) for source in extra_cells]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["gan_lab"] = {"lesson": lesson}

@@ -84,6 +84,7 @@ def test_check_exercise_hides_hidden_checks(capsys):
     assert report.passed
     assert "28x28x1" not in printed
     assert "01_data.scale_images: 4/4 points" in printed
+    assert "1 hidden check(s) worth 1 point(s)" in printed
 
 
 def test_check_exercise_prints_failure_numbers(capsys):

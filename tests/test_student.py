@@ -1,6 +1,7 @@
 """``gan-lab student``: stubs in place of solutions, deterministic output, clear marker errors."""
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -107,3 +108,21 @@ def test_student_command_reports_marker_error(tmp_path, capsys):
     assert main(["student", str(source), "--out", str(tmp_path / "out")]) == 2
     assert "broken.ipynb, cell 0" in capsys.readouterr().err
     assert not (tmp_path / "out" / "broken.ipynb").exists()
+
+
+LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
+
+
+@pytest.mark.skipif(not LESSONS_DIR.is_dir(), reason="no lessons folder in this checkout")
+def test_lesson_student_copies_compile_without_solutions(tmp_path):
+    assert main(["student", str(LESSONS_DIR), "--out", str(tmp_path)]) == 0
+    copies = sorted(tmp_path.glob("*.ipynb"))
+    assert [path.name for path in copies] == sorted(path.name for path in LESSONS_DIR.glob("*.ipynb"))
+    for path in copies:
+        notebook = nbformat.read(path, as_version=4)
+        assert notebook.metadata["gan_lab"]["lesson"] == path.stem
+        for index, cell in enumerate(notebook.cells):
+            assert "SOLUTION" not in cell.source
+            if cell.cell_type == "code":
+                code = "\n".join(line for line in cell.source.splitlines() if not MAGIC.match(line))
+                compile(code, f"{path.name} cell {index}", "exec")

@@ -41,10 +41,17 @@ def format_outcome(outcome):
 
 
 def check_exercise(exercise_id, namespace):
-    """Check one exercise in a notebook: print each visible check's result and return the report."""
+    """Check one exercise in a notebook: print each visible check's result and return the report.
+
+    It prints, unlike the rest of the package, because its output is the learner's feedback.
+    """
     report = run_exercise(exercise_id, namespace)
     for outcome in report.outcomes:
         print(format_outcome(outcome))
     verdict = "All checks passed." if report.passed else "Some checks failed: fix the exercise and run it again."
     print(f"{report.exercise}: {report.score:g}/{report.max_score:g} points. {verdict}")
+    hidden = [check for check in get_exercise(exercise_id).checks if check.hidden]
+    if hidden:
+        points = sum(check.points for check in hidden)
+        print(f"The grader also runs {len(hidden)} hidden check(s) worth {points:g} point(s).")
     return report

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from gan_lab.grading.execute import Limits
-from gan_lab.grading.grade import grade_folder, grade_to_file
+from gan_lab.grading.limits import Limits
 
 DEFAULTS = Limits()
 
@@ -38,6 +37,13 @@ def _limits(args):
 
 
 def run(args):
+    # Imported here, so that the other commands work without the Jupyter packages.
+    try:
+        from gan_lab.grading.grade import grade_folder, grade_to_file
+    except ImportError as error:
+        raise ValueError(f"grading needs {error.name}, which is not installed; "
+                         "install it with pip install 'gan-lab[grading]'.") from None
+
     limits = _limits(args)
     if Path(args.submission).is_dir():
         rows = grade_folder(args.submission, args.out, limits)

@@ -1,8 +1,5 @@
 """``gan-lab student``: write student copies of solution notebooks."""
 
-from gan_lab.grading.student import write_student_copies
-
-
 def add_parser(subparsers, name):
     parser = subparsers.add_parser(
         name, help="write student copies of solution notebooks",
@@ -15,6 +12,13 @@ def add_parser(subparsers, name):
 
 
 def run(args):
+    # Imported here, so that the other commands work without nbformat.
+    try:
+        from gan_lab.grading.student import write_student_copies
+    except ImportError as error:
+        raise ValueError(f"student copies need {error.name}, which is not installed; "
+                         "install it with pip install 'gan-lab[grading]'.") from None
+
     written = write_student_copies(args.source_dir, args.out)
     print(f"wrote {len(written)} student notebooks to {args.out}")
     return 0

@@ -17,22 +17,14 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
+
 log = logging.getLogger(__name__)
 
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
-# After an interrupt, a kernel that does not answer a trivial cell within this time (or the
+# After an interrupt, a kernel that does not complete a trivial cell within this time (or the
 # cell time limit, if shorter) is treated as hung (a loop that catches KeyboardInterrupt, for instance).
 PING_TIMEOUT = 15
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Time limits in seconds and the kernel's memory limit in MiB (0 means none)."""
-
-    cell_timeout: float = 120
-    total_timeout: float = 600
-    probe_timeout: float = 120
-    memory_mb: int = 4096
 
 
 class LimitedKernelManager(AsyncKernelManager):
@@ -47,7 +39,7 @@ class LimitedKernelManager(AsyncKernelManager):
 
 @dataclass
 class ExecutionLog:
-    """What happened while the notebook ran: per-cell problems and the kernel's final state."""
+    """Record of a notebook run: per-cell errors and time-outs, and the kernel's final state."""
 
     code_cells: int = 0
     cells_run: int = 0
@@ -74,6 +66,10 @@ class KernelSession:
         self.log = ExecutionLog()
         manager = LimitedKernelManager(kernel_name="python3")
         manager.memory_mb = limits.memory_mb
+        if sys.platform != "win32":
+            # Unix sockets in the kernel's working folder, so the kernel opens no TCP port.
+            manager.transport = "ipc"
+            manager.ip = str(Path(workdir) / ".kernel")
         self.client = NotebookClient(
             notebook, km=manager, kernel_name="python3", timeout=int(limits.cell_timeout),
             allow_errors=True, record_timing=False, resources={"metadata": {"path": str(workdir)}},

@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 
 from gan_lab.checks import lesson_exercises
-from gan_lab.grading.execute import KernelSession, Limits
+from gan_lab.grading.execute import KernelSession
+from gan_lab.grading.limits import Limits
 from gan_lab.grading.probing import probe_exercises, verify_exercises
 from gan_lab.grading.results import error_results, graded_results, summary_csv, write_results
 from gan_lab.files import atomic_write_text
@@ -59,15 +60,18 @@ def grade_notebook(path, limits=Limits()):
     notebook, lesson = read_submission(path)
     exercises = lesson_exercises(lesson)
     workdir = Path(tempfile.mkdtemp(prefix="gan-lab-grade-"))
-    private_dir = Path(tempfile.mkdtemp(prefix="gan-lab-probes-"))
+    private_dir = None
     try:
         with KernelSession(notebook, workdir, limits) as session:
             execution = session.run_notebook()
+            # Made only now, so no cell of the notebook could have seen its name.
+            private_dir = Path(tempfile.mkdtemp(prefix="gan-lab-probes-"))
             data = probe_exercises(session, exercises, private_dir)
         outcomes = verify_exercises(exercises, data)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(private_dir, ignore_errors=True)
+        if private_dir is not None:
+            shutil.rmtree(private_dir, ignore_errors=True)
     log.info("graded %s: lesson %s, %d cells run", Path(path).name, lesson, execution.cells_run)
     return graded_results(Path(path).name, lesson, outcomes, execution, time.monotonic() - started)
 
@@ -91,7 +95,7 @@ def grade_folder(folder, out_dir, limits=Limits()):
     """Grade every ``.ipynb`` directly in ``folder`` into ``out_dir/<name>.json`` and ``out_dir/summary.csv``.
 
     A submission that fails in any way, the grader's own errors included, gets a row with
-    score 0 and the error; the others are still graded. Returns the summary rows.
+    score 0 and the error, and the others are still graded. Returns the summary rows.
     """
     folder, out_dir = Path(folder), Path(out_dir)
     if not folder.is_dir():

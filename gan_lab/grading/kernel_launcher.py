@@ -1,8 +1,8 @@
 """Start a Jupyter kernel with a memory limit: ``python kernel_launcher.py BYTES -- KERNEL_COMMAND...``.
 
 Run by path, not as ``python -m gan_lab...``, so the launcher does not import TensorFlow
-before it sets the limit. ``RLIMIT_AS`` caps the kernel's address space; it survives the
-``exec`` into the kernel, and an allocation beyond it fails with ``MemoryError`` in the
+before it sets the limit. ``RLIMIT_AS`` caps the kernel's address space and survives the
+``exec`` into the kernel. An allocation beyond it fails with ``MemoryError`` in the
 learner's cell instead of exhausting the machine. A limit of 0 means no limit. Platforms
 without the ``resource`` module (Windows) start the kernel without a limit.
 """

@@ -2,7 +2,7 @@
 
 Each probe runs as its own cell, with its own time limit, through ``kernel_probe.py``,
 which the kernel loads by file path. The probe writes its data to a file with a random
-name in a private folder of the grader; only plain JSON comes back to the grader process.
+name in a private folder of the grader. Only plain JSON comes back to the grader process.
 """
 
 import importlib.util

@@ -1,6 +1,6 @@
 """Scores in the Gradescope autograder format (results.json) and the class summary (summary.csv).
 
-results.json holds the total ``score``, an ``output`` text for the learner, the
+results.json contains the total ``score``, an ``output`` text for the learner, the
 ``execution_time`` in seconds, ``tests`` (one object per check: ``name``, ``score``,
 ``max_score``, ``output``, ``visibility``) and ``extra_data`` with the notebook, its lesson,
 the maximum score, and what happened while it ran.

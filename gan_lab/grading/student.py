@@ -2,7 +2,7 @@
 
 Inside a code cell, the lines from ``# BEGIN SOLUTION: <instruction>`` to ``# END SOLUTION``
 become one line at the marker's indentation: ``raise NotImplementedError("<instruction>")``.
-The stub keeps the cell valid Python, and running it tells the learner what to write.
+The stub keeps the cell valid Python, and the error it raises shows the learner what to write.
 Outputs and execution counts are cleared; everything else is kept.
 """
 

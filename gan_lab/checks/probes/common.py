@@ -11,7 +11,7 @@ TRACEBACK_LINES = 6
 
 
 class MissingName(LookupError):
-    """Raised when the learner's namespace does not define a name the exercise asks for."""
+    """Raised when the learner's namespace does not define a name that the exercise requires."""
 
     def __init__(self, name):
         super().__init__(name)
