@@ -73,16 +73,33 @@ def _moving_average(values, window):
     return np.convolve(values, kernel, mode="valid")
 
 
+STEP_COLUMNS = ("epoch", "step", "d_loss", "g_loss", "real_accuracy", "fake_accuracy")
+
+
+def _plot_scores(axes, history, names):
+    # Scores are epoch-level: finite at the last step of an evaluated epoch, NaN elsewhere.
+    for name in names:
+        values = history[name]
+        finite = np.isfinite(values)
+        axes.plot(history["step"][finite], values[finite], marker="o", label=name)
+    axes.set_ylabel("score (lower is better)")
+    axes.legend(loc="upper right")
+    axes.grid(alpha=0.3)
+
+
 def loss_figure(history, window=None):
-    """Return a Figure with the losses (top) and the discriminator's accuracies (bottom) per step.
+    """Return a Figure with the losses (top) and the discriminator's accuracies (middle) per step.
 
     Thin lines are the per-step values; thick lines a moving average over ``window`` steps
-    (about a fiftieth of the run by default).
+    (about a fiftieth of the run by default). Any other column of the history, such as a
+    sample-quality score ("swd"), gets a bottom panel, one point per evaluated epoch.
     """
     steps = history["step"]
     window = window or max(len(steps) // 50, 1)
-    figure = Figure(figsize=(8, 6))
-    loss_axes, accuracy_axes = figure.subplots(2, 1, sharex=True)
+    scores = [name for name in history.names if name not in STEP_COLUMNS]
+    figure = Figure(figsize=(8, 8 if scores else 6))
+    panels = figure.subplots(3 if scores else 2, 1, sharex=True)
+    loss_axes, accuracy_axes = panels[0], panels[1]
     for axes, names in ((loss_axes, ("d_loss", "g_loss")), (accuracy_axes, ("real_accuracy", "fake_accuracy"))):
         for name in names:
             if name not in history:
@@ -95,7 +112,9 @@ def loss_figure(history, window=None):
     loss_axes.set_ylabel("binary cross-entropy")
     accuracy_axes.set_ylabel("discriminator accuracy")
     accuracy_axes.set_ylim(-0.05, 1.05)
-    accuracy_axes.set_xlabel("step")
+    if scores:
+        _plot_scores(panels[2], history, scores)
+    panels[-1].set_xlabel("step")
     figure.tight_layout()
     return figure
 

@@ -5,9 +5,12 @@ Layout of ``RUN_DIR``::
     config.json            the run's full configuration
     samples/epoch-NNNN.png fixed-noise sample grid after each epoch
     samples.gif            those grids as an animation
-    history.csv            per-step d_loss, g_loss, real_accuracy, fake_accuracy
-    losses.png             the history as curves
+    history.csv            per-step d_loss, g_loss, real_accuracy, fake_accuracy; with
+                           --eval-every, a score column (e.g. swd) set at the last step
+                           of each evaluated epoch and "nan" at every other step
+    losses.png             the history as curves, plus a score panel when there is one
     checkpoints/           epoch-NNNN.npz, the newest few
+    tensorboard/           with --tensorboard, event files for TensorBoard
 """
 
 import json

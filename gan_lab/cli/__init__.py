@@ -4,9 +4,9 @@ import argparse
 import logging
 import sys
 
-from gan_lab.cli import grade, sample, student, train
+from gan_lab.cli import evaluate, grade, sample, student, train
 
-SUBCOMMANDS = {"train": train, "sample": sample, "student": student, "grade": grade}
+SUBCOMMANDS = {"train": train, "sample": sample, "evaluate": evaluate, "student": student, "grade": grade}
 
 
 def build_parser():

@@ -8,12 +8,16 @@ from datetime import datetime
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from gan_lab.checkpoints import latest_checkpoint
 from gan_lab.data import load_dataset
+from gan_lab.diagnostics import Diagnostics
 from gan_lab.gan import build_gan, compile_discriminator, make_optimizer
+from gan_lab.metrics import METRICS, MetricCallback
 from gan_lab.models import KINDS, build_discriminator, build_generator
 from gan_lab.runs import RunWriter, environment_summary, read_config, write_config
+from gan_lab.tensorboard import TensorBoardLogger
 from gan_lab.training import METHODS, Callback, TrainingDiverged, train
 
 log = logging.getLogger(__name__)
@@ -22,6 +26,7 @@ DATASETS = ("cifar10", "mnist", "fashion_mnist", "shapes")
 DEFAULTS = {
     "model": "dcgan", "epochs": 20, "steps_per_epoch": None, "batch_size": 64, "latent_dim": 100,
     "learning_rate": 2e-4, "seed": 0, "method": "compiled", "classes": None, "limit": None,
+    "eval_every": None, "metric": "swd", "eval_n": 512, "tensorboard": False, "diagnostics": True,
 }
 # Settings that shape the networks or the data; a resumed run must keep them.
 FIXED_ON_RESUME = ("model", "latent_dim", "dataset", "data", "classes", "limit", "seed", "batch_size")
@@ -47,6 +52,14 @@ def add_parser(subparsers, name):
     parser.add_argument("--out", metavar="DIR", help="run folder (default: runs/MODEL-DATA-TIME)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its newest checkpoint")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--eval-every", type=int, metavar="N",
+                        help="score the samples every N epochs and after the last one (default: never)")
+    parser.add_argument("--metric", choices=METRICS, help="score for --eval-every: swd (offline, default), fid or kid")
+    parser.add_argument("--eval-n", type=int, help="generated and training images per score (default: 512)")
+    parser.add_argument("--tensorboard", action="store_true", default=None,
+                        help="also write losses, scores and sample grids to RUN_DIR/tensorboard")
+    parser.add_argument("--no-diagnostics", dest="diagnostics", action="store_false", default=None,
+                        help="no warnings about a winning discriminator, collapsing samples or NaN losses")
 
 
 def _given(args):
@@ -95,12 +108,33 @@ class EpochReport(Callback):
         seconds = time.perf_counter() - self.started
         self.started = time.perf_counter()
         means = {name: state.history.epoch_means(name)[1][-1] for name in ("d_loss", "g_loss", "real_accuracy", "fake_accuracy")}
+        scores = "".join(
+            f" {name}={state.history[name][-1]:.4f}" for name in METRICS
+            if name in state.history and np.isfinite(state.history[name][-1])
+        )
         print(
             f"epoch {state.epoch}/{state.epochs} d_loss={means['d_loss']:.3f} g_loss={means['g_loss']:.3f} "
-            f"real_accuracy={means['real_accuracy']:.2f} fake_accuracy={means['fake_accuracy']:.2f} "
+            f"real_accuracy={means['real_accuracy']:.2f} fake_accuracy={means['fake_accuracy']:.2f}{scores} "
             f"time={seconds:.1f}s samples={self.writer.grid_path(state.epoch)}",
             flush=True,
         )
+
+
+def training_callbacks(config, run_dir, real_images):
+    """Return the callbacks of a run, in order: the score first, so the writers see it."""
+    writer = RunWriter(run_dir)
+    callbacks = [writer, EpochReport(writer)]
+    if config.get("eval_every") is not None and config["eval_every"] < 1:
+        raise ValueError(f"--eval-every must be at least 1, got {config['eval_every']}.")
+    if config.get("eval_every"):
+        callbacks.insert(0, MetricCallback(
+            real_images, config["metric"], every=config["eval_every"], n=config["eval_n"], seed=config["seed"],
+        ))
+    if config.get("diagnostics", True):
+        callbacks.append(Diagnostics(real_images, seed=config["seed"]))
+    if config.get("tensorboard"):
+        callbacks.append(TensorBoardLogger(run_dir / "tensorboard"))
+    return callbacks
 
 
 def run(args):
@@ -123,13 +157,12 @@ def run(args):
     config.update(image_shape=list(images.shape[1:]), value_range=[-1, 1], data_description=data.source_description,
                   environment=environment_summary())
     write_config(run_dir, config)
-    writer = RunWriter(run_dir)
     try:
         train(
             generator, discriminator, images, epochs=config["epochs"], batch_size=config["batch_size"],
             steps_per_epoch=config["steps_per_epoch"], method=config["method"], gan=gan, seed=config["seed"],
             checkpoint_dir=run_dir / "checkpoints", resume=args.resume,
-            callbacks=[writer, EpochReport(writer)], progress=not args.quiet,
+            callbacks=training_callbacks(config, run_dir, images), progress=not args.quiet,
         )
     except TrainingDiverged as error:
         print(f"gan-lab train: training stopped: {error}", file=sys.stderr)

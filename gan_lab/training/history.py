@@ -24,6 +24,15 @@ class History:
         for name, values in self.columns.items():
             values.append(row.get(name, np.nan))
 
+    def set_last(self, name, value):
+        """Set column ``name`` at the newest step, adding the column (NaN elsewhere) if it is new.
+
+        Epoch-level values, such as a sample-quality score, go at the last step of their epoch.
+        """
+        if len(self) == 0:
+            raise ValueError(f"Cannot set {name!r}: the history has no steps yet.")
+        self.columns.setdefault(name, [np.nan] * len(self))[-1] = value
+
     def __len__(self):
         return len(self.columns.get("step", ()))
 
