@@ -32,7 +32,10 @@ def import_tensorflow():
         import tensorflow
 
         return tensorflow
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Level 3 also hides the ERROR-level "remapper failed" line that TensorFlow 2.21's graph
+    # optimiser prints for a convolution followed by LeakyReLU. It is harmless, but it alarms
+    # learners. Errors still reach Python as exceptions.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # An import error still reaches the caller: stderr is restored before it propagates.
     with _stderr_silenced():
         import tensorflow

@@ -87,7 +87,9 @@ class Diagnostics(Callback):
     ``real_images``: optional ``(n, h, w, c)`` in the generator's range. With them, sample
     diversity is compared with the diversity of as many real images as there are fixed-noise
     samples. Without them, it is compared with the samples' diversity after the first epoch.
-    ``warnings`` keeps every message logged, in order.
+    The collapse warning needs a fall as well: the diversity must also be below half of the
+    highest diversity of any earlier epoch. An untrained generator draws near-identical images,
+    and that is not a collapse. ``warnings`` keeps every message logged, in order.
     """
 
     def __init__(self, real_images=None, window=200, collapse_ratio=0.25, seed=0):
@@ -96,6 +98,7 @@ class Diagnostics(Callback):
         self.real_images = None if real_images is None else np.asarray(real_images)
         self.seed = seed
         self.reference = None
+        self.peak_diversity = 0.0
         self.active = set()
         self.warnings = []
 
@@ -114,7 +117,11 @@ class Diagnostics(Callback):
         reference_diversity, reference_name = self.reference
         self._report("finite", check_finite(state.history))
         self._report("discriminator", check_discriminator_wins(state.history, self.window))
-        self._report("collapse", check_collapse(samples, reference_diversity, self.collapse_ratio, reference_name))
+        diversity = sample_diversity(samples)
+        fell = diversity < 0.5 * self.peak_diversity
+        self.peak_diversity = max(self.peak_diversity, diversity)
+        collapse = check_collapse(samples, reference_diversity, self.collapse_ratio, reference_name)
+        self._report("collapse", collapse if fell else None)
 
     def _report(self, name, message):
         if message is None:

@@ -136,14 +136,24 @@ def constant_generator(latent_dim=8, image_shape=(8, 8, 3)):
     ])
 
 
+def diverse_generator(latent_dim=8, image_shape=(8, 8, 3)):
+    """A real Keras generator whose random kernel draws a different image for each noise vector."""
+    return keras.Sequential([
+        keras.Input((latent_dim,)),
+        keras.layers.Dense(int(np.prod(image_shape)), activation="tanh", kernel_initializer="random_normal"),
+        keras.layers.Reshape(image_shape),
+    ])
+
+
 def test_callback_warns_once_on_collapse(caplog, winning_history, rng):
-    generator = constant_generator()
     noise = rng.standard_normal((16, 8)).astype("float32")
-    state = TrainingState(generator, None, None, noise, winning_history, epochs=3)
+    state = TrainingState(diverse_generator(), None, None, noise, winning_history, epochs=4)
     diagnostics = Diagnostics(real_images=rng.uniform(-1, 1, (100, 8, 8, 3)).astype("float32"))
     diagnostics.on_train_begin(state)
     with caplog.at_level(logging.WARNING, logger="gan_lab.diagnostics"):
-        for epoch in (1, 2, 3):
+        for epoch in (1, 2, 3, 4):
+            # The samples are diverse after the first epoch and collapse from the second on.
+            state.generator = diverse_generator() if epoch == 1 else constant_generator()
             state.epoch = epoch
             diagnostics.on_epoch_end(state)
     messages = [record.getMessage() for record in caplog.records]
@@ -151,6 +161,17 @@ def test_callback_warns_once_on_collapse(caplog, winning_history, rng):
     assert any("collapsing" in message for message in messages)
     assert any("wins outright" in message for message in messages)
     assert diagnostics.warnings == messages
+
+
+def test_callback_ignores_untrained_sameness(healthy_history, rng):
+    noise = rng.standard_normal((16, 8)).astype("float32")
+    state = TrainingState(constant_generator(), None, None, noise, healthy_history, epochs=2)
+    diagnostics = Diagnostics(real_images=rng.uniform(-1, 1, (100, 8, 8, 3)).astype("float32"))
+    diagnostics.on_train_begin(state)
+    for epoch in (1, 2):
+        state.epoch = epoch
+        diagnostics.on_epoch_end(state)
+    assert diagnostics.warnings == []
 
 
 def test_callback_silent_in_healthy_training(caplog, seeded):
