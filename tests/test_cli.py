@@ -3,8 +3,11 @@
 import csv
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import CIFAR10_JPG, REPO_ROOT
@@ -109,3 +112,74 @@ def test_train_on_real_cifar10_archive(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "horse" in result.stdout or "CIFAR" in result.stdout
     assert (folder / "samples" / "epoch-0001.png").is_file()
+
+
+def test_resume_follows_moved_folder(run_dir, tmp_path):
+    moved = tmp_path / "moved"
+    shutil.copytree(run_dir[0], moved)
+    result = gan_lab("train", "--resume", "--epochs", "4", "--out", moved, "--quiet", cache_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "epoch 4/4" in result.stdout
+    assert "epoch 1/" not in result.stdout
+    assert (moved / "checkpoints" / "epoch-0004.npz").is_file()
+    assert not (run_dir[0] / "checkpoints" / "epoch-0004.npz").exists()
+
+
+def test_resume_without_new_epochs_is_rejected(run_dir, tmp_path):
+    config_before = (run_dir[0] / "config.json").read_text()
+    result = gan_lab("train", "--resume", "--epochs", "2", "--out", run_dir[0], cache_dir=tmp_path)
+    assert result.returncode == 2
+    assert "already trained 3 epochs" in result.stderr
+    assert "--epochs 4 or more" in result.stderr
+    assert (run_dir[0] / "config.json").read_text() == config_before
+
+
+@pytest.mark.parametrize(("option", "value"), [("--epochs", "0"), ("--steps-per-epoch", "0"), ("--limit", "-1")])
+def test_bad_option_fails_before_writing(option, value, tmp_path):
+    folder = tmp_path / "bad"
+    options = [name for name in SMALL_RUN if name != "--quiet"]
+    index = options.index(option) if option in options else None
+    if index is not None:
+        options[index + 1] = value
+    else:
+        options += [option, value]
+    result = gan_lab("train", *options, "--epochs", "1" if option != "--epochs" else value, "--out", folder,
+                     cache_dir=tmp_path)
+    assert result.returncode == 2
+    assert f"{option} must be at least 1" in result.stderr
+    assert not folder.exists()
+
+
+def test_batch_larger_than_data_names_options(tmp_path):
+    result = gan_lab("train", "--dataset", "shapes", "--limit", "20", "--batch-size", "32", "--out", tmp_path / "run",
+                     cache_dir=tmp_path)
+    assert result.returncode == 2
+    assert "--batch-size 32 is larger than the 20 images loaded" in result.stderr
+    assert not (tmp_path / "run" / "config.json").exists()
+
+
+def test_interrupt_keeps_checkpoint_and_says_how_to_resume(tmp_path):
+    folder = tmp_path / "interrupted"
+    environment = {**os.environ, "GAN_LAB_CACHE": str(tmp_path), "MPLBACKEND": "Agg"}
+    command = [sys.executable, "-m", "gan_lab", "train", *SMALL_RUN, "--steps-per-epoch", "2", "--epochs", "10000",
+               "--out", str(folder)]
+    # A shell started in the background ignores SIGINT, and children inherit that, so restore it.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        # Wait for the first checkpoint, then interrupt as Ctrl-C would.
+        deadline = time.monotonic() + 240
+        while not list((folder / "checkpoints").glob("epoch-*.npz")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "interrupted; the newest checkpoint is" in stderr
+    assert "Traceback" not in stderr
+    assert not list(folder.rglob("*.tmp"))
+    epochs_done = max(int(path.stem.split("-")[1]) for path in (folder / "checkpoints").glob("epoch-*.npz"))
+    resumed = gan_lab("train", "--resume", "--epochs", epochs_done + 1, "--steps-per-epoch", "2", "--out", folder,
+                      "--quiet", cache_dir=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr

@@ -5,6 +5,7 @@ Each graded folder or notebook is run once per module and shared by the tests th
 
 import csv
 import json
+import time
 
 import pytest
 
@@ -185,6 +186,32 @@ def test_tampering_changes_nothing(tmp_path, wrong_range):
     _, results = _grade(write(notebook, tmp_path / "a.ipynb"), out)
     assert results["score"] == wrong_range["score"]
     assert _scores(results) == _scores(wrong_range)
+
+
+THREAD_TAMPERING = (
+    "import threading, time\n"
+    "def rewrite():\n"
+    "    for _ in range(600):\n"
+    "        try:\n"
+    "            open(OUT, 'w').write(json.dumps({'score': 100}))\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "        time.sleep(0.05)\n"
+    "threading.Thread(target=rewrite, daemon=True).start()"
+)
+
+
+def test_background_thread_cannot_rewrite_results(tmp_path, wrong_range):
+    out = tmp_path / "results.json"
+    notebook = lesson_notebook(
+        "01_data", {"scale_images": reference.scale_images_unit_range},
+        cells_before=[f"import json\nOUT = {str(out)!r}"], extra_cells=[THREAD_TAMPERING],
+    )
+    _, results = _grade(write(notebook, tmp_path / "a.ipynb"), out)
+    assert results["score"] == wrong_range["score"]
+    # The kernel is gone once the grader returns, so its thread cannot write any more.
+    time.sleep(1.0)
+    assert json.loads(out.read_text())["score"] == wrong_range["score"]
 
 
 def test_memory_limit_and_interrupted_loop(tmp_path):

@@ -42,7 +42,7 @@ def run(args):
         from gan_lab.grading.grade import grade_folder, grade_to_file
     except ImportError as error:
         raise ValueError(f"grading needs {error.name}, which is not installed; "
-                         "install it with pip install 'gan-lab[grading]'.") from None
+                         "install it with pip install -e '.[grading]' (from the repository folder).") from None
 
     limits = _limits(args)
     if Path(args.submission).is_dir():

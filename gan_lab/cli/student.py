@@ -17,7 +17,7 @@ def run(args):
         from gan_lab.grading.student import write_student_copies
     except ImportError as error:
         raise ValueError(f"student copies need {error.name}, which is not installed; "
-                         "install it with pip install 'gan-lab[grading]'.") from None
+                         "install it with pip install -e '.[grading]' (from the repository folder).") from None
 
     written = write_student_copies(args.source_dir, args.out)
     print(f"wrote {len(written)} student notebooks to {args.out}")

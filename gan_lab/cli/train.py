@@ -79,17 +79,53 @@ def _given(args):
     return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
+def _check_options(config):
+    """Reject option values that cannot work, before any data is loaded."""
+    at_least_one = ("epochs", "batch_size", "latent_dim", "steps_per_epoch", "limit", "steps_per_call", "devices")
+    for name in at_least_one:
+        value = config.get(name)
+        if value is not None and value < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {value}.")
+    if config["learning_rate"] <= 0:
+        raise ValueError(f"--learning-rate must be positive, got {config['learning_rate']}.")
+
+
+def _source_text(config):
+    return f"--data {config['data']}" if config.get("data") else f"--dataset {config.get('dataset')}"
+
+
 def _resumed_config(args, given):
     if not args.out:
         raise ValueError("--resume needs --out, the folder of the run to continue.")
     config = read_config(args.out)
+    if ("data" in given or "dataset" in given) and (given.get("data"), given.get("dataset")) != (
+        config.get("data"), config.get("dataset")
+    ):
+        raise ValueError(
+            f"The run in {args.out} was trained on {_source_text(config)}. Drop --data and --dataset to "
+            "resume it, or start a new run with another --out."
+        )
     for name in FIXED_ON_RESUME:
         if name in given and given[name] != config.get(name):
             raise ValueError(
                 f"The run in {args.out} was trained with {name}={config.get(name)!r}, not {given[name]!r}. "
                 f"Drop --{name.replace('_', '-')} to resume it, or start a new run with another --out."
             )
-    return {**config, **given}
+    checkpoint = latest_checkpoint(Path(args.out) / "checkpoints")
+    if checkpoint is None:
+        raise ValueError(
+            f"{args.out} has no checkpoint: its run stopped before the end of its first epoch. "
+            "Start it again without --resume, in an empty --out folder."
+        )
+    # The folder may have moved since the run started: the --out given now is where it is.
+    config = {**config, **given, "out": args.out}
+    epochs_done = int(checkpoint.stem.split("-")[1])
+    if config["epochs"] <= epochs_done:
+        raise ValueError(
+            f"The run in {args.out} has already trained {epochs_done} epochs and --epochs counts all "
+            f"epochs, so --epochs {config['epochs']} adds none. Pass --epochs {epochs_done + 1} or more."
+        )
+    return config
 
 
 def _new_config(args, given):
@@ -164,6 +200,9 @@ def _strategy(devices):
 def run(args):
     given = _given(args)
     config = _resumed_config(args, given) if args.resume else _new_config(args, given)
+    config.update(steps_per_call=args.steps_per_call, xla=args.xla, devices=args.devices,
+                  mixed_precision=args.mixed_precision)
+    _check_options(config)
     run_dir = Path(config["out"])
     strategy = _strategy(args.devices)
     set_mixed_precision(args.mixed_precision)
@@ -174,6 +213,11 @@ def run(args):
     )
     print(f"data: {data.source_description}", flush=True)
     images = data.images
+    if config["batch_size"] > len(images):
+        raise ValueError(
+            f"--batch-size {config['batch_size']} is larger than the {len(images)} images loaded; "
+            "lower --batch-size or raise --limit."
+        )
     with (strategy or tf.distribute.get_strategy()).scope():
         generator = build_generator(config["model"], config["latent_dim"], images.shape[1:])
         discriminator = compile_discriminator(
@@ -195,5 +239,11 @@ def run(args):
     except TrainingDiverged as error:
         print(f"gan-lab train: training stopped: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        newest = latest_checkpoint(run_dir / "checkpoints")
+        kept = f"the newest checkpoint is {newest}" if newest else "no epoch finished, so no checkpoint was written"
+        print(f"\ngan-lab train: interrupted; {kept}. Continue with: gan-lab train --resume --out {run_dir}",
+              file=sys.stderr)
+        return 130
     print(f"run folder: {run_dir} (samples.gif, losses.png, history.csv, checkpoints/)")
     return 0

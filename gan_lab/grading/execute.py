@@ -86,6 +86,15 @@ class KernelSession:
             self._context.__exit__(None, None, None)
         except Exception as error:  # noqa: BLE001 (a kernel that is already gone cannot be shut down cleanly)
             log.warning("kernel shutdown failed: %s", error)
+        # nbclient leaves a kernel manager it was given running, so stop the kernel here: learner
+        # code, threads included, must not outlive the notebook and touch the results.
+        # NOTE: a process that the learner's code started itself is not stopped.
+        manager = self.client.km
+        try:
+            if run_sync(manager.is_alive)():
+                run_sync(manager.shutdown_kernel)(now=True)
+        except Exception as error:  # noqa: BLE001 (the kernel may have died in the meantime)
+            log.warning("kernel shutdown failed: %s", error)
         return False
 
     @property

@@ -111,8 +111,11 @@ def grade_folder(folder, out_dir, limits=Limits()):
             log.warning("could not grade %s: %s", path.name, error)
             results = error_results(path.name, error if isinstance(error, SubmissionError) else
                                     f"grading failed ({type(error).__name__}: {error})")
-        write_results(out_dir / f"{path.stem}.json", results)
         rows.append((path.name, results))
+    # Every file is written only after the last kernel has stopped, so no submission's code can
+    # overwrite another submission's results.
+    for name, results in rows:
+        write_results(out_dir / f"{Path(name).stem}.json", results)
     atomic_write_text(out_dir / "summary.csv", summary_csv(rows))
     return rows
 
