@@ -8,6 +8,7 @@ WINDOW = 5
 D_STEP_LOSS_RATIO = 0.7
 # The reference solution's ratios: at most 0.50 for the step (10 seeds), 0.33 for the run (12 seeds).
 RUN_LOSS_RATIO = 0.8
+LOSS_TOLERANCE = 1e-3
 SHARED_OPTIMIZER_HINT = (
     "compile the combined model with its own optimizer, e.g. gan.compile(optimizer="
     "keras.optimizers.Adam(2e-4, beta_1=0.5), loss='binary_crossentropy'), never discriminator.optimizer."
@@ -29,8 +30,12 @@ def verify_discriminator_loss_falls(data):
         bad = next(value for value in losses if value not in numbers)
         return failure(
             "d_loss returned as a finite float from every call", f"{bad!r}",
-            "return the loss that train_on_batch returns, e.g. float(discriminator.train_on_batch(images, labels)).",
+            "return the loss as a float: float(logs['loss']) when you call train_on_batch(..., return_dict=True), "
+            "or the first element of the list that train_on_batch returns otherwise.",
         )
+    not_updated = _not_updated(data)
+    if not_updated:
+        return not_updated
     first, last = _window_means(numbers)
     if last >= D_STEP_LOSS_RATIO * first:
         return failure(
@@ -41,7 +46,21 @@ def verify_discriminator_loss_falls(data):
     return None
 
 
+def _not_updated(data):
+    if data["changed"] > 0:
+        return None
+    return failure(
+        f"discriminator_step to update the discriminator's {data['total']} trainable variables",
+        f"none of them changed over {len(data['losses'])} calls: the step did not update the discriminator",
+        "use discriminator.train_on_batch(images, labels), which trains; evaluate and predict only compute "
+        "the loss or the scores.",
+    )
+
+
 def verify_real_scored_higher(data):
+    not_updated = _not_updated(data)
+    if not_updated:
+        return not_updated
     real, fake = data["real_score"], data["fake_score"]
     if real <= fake:
         return failure(
@@ -84,16 +103,18 @@ def _judge_discriminator_step(order, step):
         return failure(
             f"discriminator.train_on_batch to update the discriminator ({order.replace('_', ' ')})",
             "a discriminator with no trainable variables (discriminator.trainable is False): it never learns",
-            "in Keras 3, `discriminator.trainable = False` set once before compiling also freezes the "
-            "discriminator's own train_on_batch. Freeze it only inside the combined model's step, e.g. a "
+            "in Keras 3, `discriminator.trainable = False` set once before the first train_on_batch also "
+            "freezes the discriminator's own train_on_batch, because Keras 3 reads the flag when it traces "
+            "the training function. Freeze it only inside the combined model's step, e.g. a "
             "keras.Model subclass whose train_step updates generator.trainable_variables only.",
         )
     if step["changed"] == 0:
         return failure(
             f"discriminator.train_on_batch to update the discriminator ({order.replace('_', ' ')})",
             f"0 of its {step['total']} trainable variables changed: the discriminator never learns",
-            "in Keras 3, `discriminator.trainable = False` set once before compiling also freezes the "
-            "discriminator's own train_on_batch. Freeze it only inside the combined model's step, e.g. a "
+            "in Keras 3, `discriminator.trainable = False` set once before the first train_on_batch also "
+            "freezes the discriminator's own train_on_batch, because Keras 3 reads the flag when it traces "
+            "the training function. Freeze it only inside the combined model's step, e.g. a "
             "keras.Model subclass whose train_step updates generator.trainable_variables only.",
         )
     return None
@@ -140,12 +161,55 @@ def verify_separate_optimizers(data):
     return None
 
 
+def _binary_crossentropy(labels, values, from_logits):
+    total = 0.0
+    for label, value in zip(labels, values):
+        if from_logits:
+            total += max(value, 0.0) - value * label + math.log1p(math.exp(-abs(value)))
+        else:
+            total -= label * math.log(value) + (1 - label) * math.log(1 - value)
+    return total / len(labels)
+
+
+def verify_gan_loss(data):
+    info = data["orders"]["discriminator_first"]
+    if not info["is_model"]:
+        return failure("a keras.Model from make_gan", info["type"], "return the compiled combined model.")
+    loss = info["loss"]
+    if loss["error"] or not isinstance(loss["value"], (int, float)):
+        return failure(
+            "a combined model compiled with a loss", f"no loss value:\n{loss['error'] or loss['value']}",
+            "call gan.compile(optimizer=..., loss=keras.losses.BinaryCrossentropy()) inside make_gan.",
+        )
+    labels, scores, value = loss["labels"], loss["scores"], loss["value"]
+    from_logits = loss["last_activation"] not in ("sigmoid",)
+    expected = _binary_crossentropy(labels, scores, from_logits)
+    if abs(value - expected) <= LOSS_TOLERANCE * max(1.0, expected):
+        return None
+    output = "logits (no sigmoid)" if from_logits else "sigmoid probabilities"
+    wanted = f"BinaryCrossentropy(from_logits={from_logits})"
+    found = f"loss {loss['loss']} gives {value:.4f} where {wanted} gives {expected:.4f}"
+    if abs(value - _binary_crossentropy(labels, scores, not from_logits)) <= LOSS_TOLERANCE * max(1.0, expected):
+        hint = (f"the discriminator outputs {output}, so the loss must use from_logits={from_logits}: "
+                f"compile the combined model with keras.losses.{wanted}.")
+    else:
+        hint = (f"the generator's loss is binary cross-entropy on the discriminator's {output}: compile the "
+                f"combined model with loss=keras.losses.{wanted}, not another loss such as 'mse'.")
+    return failure(f"binary cross-entropy matching the discriminator's {output}", found, hint)
+
+
 def verify_train_step_result(data):
     values = data["values"]
     if len(values) != 2 or len(_numbers(values)) != 2:
         return failure(
             "(d_loss, g_loss): two finite floats", f"{data['result_type']} {values!r}",
             "end with `return d_loss, g_loss`, each a float.",
+        )
+    if data["order"] == "swapped":
+        return failure(
+            "(d_loss, g_loss) in that order", f"({values[0]:.4f}, {values[1]:.4f}): the first value is the loss "
+            "that gan.train_on_batch returned, the second the loss of discriminator.train_on_batch",
+            "return (d_loss, g_loss) in that order: the discriminator's loss first, the generator's second.",
         )
     return None
 
@@ -197,6 +261,11 @@ def verify_training_run(data):
     if len(_numbers(d_losses + g_losses)) != len(d_losses + g_losses):
         return failure("finite losses at every step", "NaN, infinite or non-numeric losses",
                        "return float losses and keep the learning rates at 2e-4.")
+    if data["swapped_steps"]:
+        return failure(
+            "(d_loss, g_loss) returned by every step", f"(g_loss, d_loss) in {data['swapped_steps']} of {len(d_losses)} steps",
+            "return (d_loss, g_loss) in that order; with the order swapped the check reads g_loss as d_loss.",
+        )
     first, last = _window_means(d_losses)
     before, after = data["real_accuracy_before"], data["real_accuracy_after"]
     if last >= RUN_LOSS_RATIO * first:
@@ -231,10 +300,12 @@ MAKE_GAN = Exercise(
     checks=(
         Check("discriminator learns in its own step", 1, "probe_make_gan", verify_discriminator_learns,
               "discriminator.train_on_batch updates the discriminator, before and after a generator step."),
-        Check("generator step freezes discriminator", 2, "probe_make_gan", verify_gan_step_frozen,
+        Check("generator step freezes discriminator", 1, "probe_make_gan", verify_gan_step_frozen,
               "gan.train_on_batch updates the generator and leaves every discriminator variable unchanged."),
         Check("combined model has its own optimizer", 1, "probe_make_gan", verify_separate_optimizers,
               "The combined model is compiled with an optimizer of its own."),
+        Check("combined model loss matches output", 1, "probe_make_gan", verify_gan_loss,
+              "The combined model's loss is binary cross-entropy whose from_logits agrees with the discriminator."),
     ),
 )
 
