@@ -133,3 +133,140 @@ def test_discriminator_step_check_passes_reference_for_seeds(seed):
     data = run_probe(lambda namespace: gan_probes.probe_discriminator_step(namespace, seed=seed), NAMESPACE)
     assert verify(exercise, exercise.checks[0], data).passed
     assert verify(exercise, exercise.checks[1], data).passed
+
+
+# Mistakes that used to pass or to get a hint that named the wrong cause.
+
+def _scale_images_tensor(images):
+    import tensorflow as tf
+
+    return tf.cast(images, tf.float32) / 127.5 - 1.0
+
+
+def _scale_images_float64(images):
+    return images / 127.5 - 1.0
+
+
+def _make_generator_fixed_shape(latent_dim, image_shape):
+    return reference.make_generator(latent_dim, (32, 32, 3))
+
+
+def _make_generator_fixed_latent_dim(latent_dim, image_shape):
+    return reference.make_generator(100, image_shape)
+
+
+def _make_generator_tensor(latent_dim, image_shape):
+    import keras
+
+    noise = keras.Input((latent_dim,))
+    return reference.make_generator(latent_dim, image_shape)(noise)
+
+
+def _discriminator_step_evaluate(discriminator, real_images, fake_images):
+    import numpy as np
+
+    images = np.concatenate([real_images, fake_images])
+    labels = np.concatenate([np.ones((len(real_images), 1)), np.zeros((len(fake_images), 1))])
+    return float(discriminator.evaluate(images, labels, verbose=0))
+
+
+def _discriminator_step_dict(discriminator, real_images, fake_images):
+    import numpy as np
+
+    images = np.concatenate([real_images, fake_images])
+    labels = np.concatenate([np.ones((len(real_images), 1)), np.zeros((len(fake_images), 1))])
+    return discriminator.train_on_batch(images, labels, return_dict=True)
+
+
+def _make_gan_with_loss(loss):
+    from gan_lab.gan import CombinedGAN, make_optimizer
+
+    def make_gan(generator, discriminator):
+        gan = CombinedGAN(generator, discriminator)
+        gan.compile(optimizer=make_optimizer(), loss=loss)
+        return gan
+
+    return make_gan
+
+
+def _make_gan_sequential_logits(generator, discriminator):
+    import keras
+
+    from gan_lab.gan import make_optimizer
+
+    gan = keras.Sequential([generator, discriminator])
+    gan.compile(optimizer=make_optimizer(), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    return gan
+
+
+def _train_step_swapped_order(generator, discriminator, gan, real_images, latent_dim):
+    d_loss, g_loss = reference.train_step(generator, discriminator, gan, real_images, latent_dim)
+    return g_loss, d_loss
+
+
+def _make_gan_logits_loss():
+    import keras
+
+    return _make_gan_with_loss(keras.losses.BinaryCrossentropy(from_logits=True))
+
+
+WRONG_CAUSE_MISTAKES = [
+    ("01_data.scale_images", "scale_images", _scale_images_tensor,
+     {"scale_images keeps shape, returns float32", "scale_images works on 28x28x1 images"},
+     "return a NumPy array (call .numpy() or use NumPy operations)"),
+    ("01_data.scale_images", "scale_images", _scale_images_float64,
+     {"scale_images keeps shape, returns float32", "scale_images works on 28x28x1 images"},
+     "astype('float32')"),
+    ("02_generator.make_generator", "make_generator", _make_generator_fixed_shape,
+     {"make_generator output shape", "make_generator works for 16x16x3"}, "image_shape=(28, 28, 1)"),
+    ("02_generator.make_generator", "make_generator", _make_generator_fixed_latent_dim,
+     {"make_generator output shape", "make_generator output range", "make_generator works for 16x16x3"},
+     "keras.Input((latent_dim,))"),
+    ("02_generator.make_generator", "make_generator", _make_generator_tensor,
+     {"make_generator output shape", "make_generator output range", "make_generator works for 16x16x3"},
+     "keras.Model(inputs, outputs)"),
+    ("03_discriminator.discriminator_step", "discriminator_step", _discriminator_step_evaluate,
+     {"discriminator_step lowers d_loss", "discriminator_step labels real as 1"},
+     "the step did not update the discriminator"),
+    ("03_discriminator.discriminator_step", "discriminator_step", _discriminator_step_dict,
+     {"discriminator_step lowers d_loss"}, "float(logs['loss'])"),
+    ("04_combined_gan.make_gan", "make_gan", _make_gan_with_loss("mse"),
+     {"combined model loss matches output"}, "not another loss such as 'mse'"),
+    ("04_combined_gan.make_gan", "make_gan", _make_gan_sequential_logits,
+     {"generator step freezes discriminator", "combined model loss matches output"}, "not frozen"),
+    ("05_training.train_step", "train_step", _train_step_swapped_order,
+     {"train_step returns (d_loss, g_loss)", "short training run: discriminator learns"},
+     "return (d_loss, g_loss) in that order"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, name, mistake, failing, phrase", WRONG_CAUSE_MISTAKES,
+                         ids=[mistake[2].__name__.strip("_") for mistake in WRONG_CAUSE_MISTAKES])
+def test_mistake_gets_hint_naming_cause(exercise_id, name, mistake, failing, phrase):
+    report = run_exercise(exercise_id, {**NAMESPACE, name: mistake}, include_hidden=True)
+    first_failure = next(outcome for outcome in report.outcomes if not outcome.passed)
+    assert _failed(report) == failing
+    assert phrase in first_failure.message, first_failure.message
+
+
+def test_make_gan_logits_loss_on_sigmoid_fails():
+    report = run_exercise("04_combined_gan.make_gan", {**NAMESPACE, "make_gan": _make_gan_logits_loss()})
+    message = _message(report, "combined model loss matches output")
+    assert _failed(report) == {"combined model loss matches output"}
+    assert "from_logits=False" in message
+    assert "sigmoid probabilities" in message
+
+
+def test_make_gan_loss_check_passes_build_gan():
+    from gan_lab.gan import build_gan
+
+    report = run_exercise("04_combined_gan.make_gan", {**NAMESPACE, "make_gan": build_gan})
+    assert _failed(report) == set()
+
+
+def test_frozen_hint_names_tracing():
+    report = run_exercise("04_combined_gan.make_gan", {**NAMESPACE, "make_gan": reference.make_gan_frozen_too_early})
+    message = _message(report, "discriminator learns in its own step")
+    assert "before the first train_on_batch" in message
+    assert "when it traces the training function" in message
+    assert "before compiling" not in message

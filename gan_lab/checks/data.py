@@ -7,6 +7,12 @@ TOLERANCE = 1e-5
 
 def verify_shape_and_dtype(data):
     shape, dtype = data["output_shape"], data["output_dtype"]
+    if not data["is_numpy"]:
+        return failure(
+            "a NumPy array (numpy.ndarray)", f"a {data['output_type']}",
+            "return a NumPy array (call .numpy() or use NumPy operations): the next cells index "
+            "and plot the result as a NumPy array.",
+        )
     if shape != data["input_shape"]:
         return failure(
             f"an array of shape {tuple(data['input_shape'])}, the same as the input",
@@ -16,7 +22,10 @@ def verify_shape_and_dtype(data):
     if dtype != "float32":
         return failure(
             "dtype float32", f"dtype {dtype}",
-            "convert first, e.g. images.astype('float32'), so the values are not rounded to integers.",
+            f"the result is {dtype} because NumPy promotes uint8 divided by a Python float to float64; "
+            "convert to float32 with astype('float32'), e.g. images.astype('float32') / 127.5 - 1."
+            if dtype == "float64" else
+            "convert first, e.g. images.astype('float32') / 127.5 - 1, so the values are not rounded to integers.",
         )
     return None
 

@@ -1,4 +1,7 @@
-"""Checks of lessons 03 to 05: the discriminator's step, the combined model, the training step."""
+"""Checks of lessons 03 and 05: the discriminator's step and the training step.
+
+The combined model's checks (lesson 04) are in ``gan_lab.checks.combined``.
+"""
 
 import math
 
@@ -8,10 +11,6 @@ WINDOW = 5
 D_STEP_LOSS_RATIO = 0.7
 # The reference solution's ratios: at most 0.50 for the step (10 seeds), 0.33 for the run (12 seeds).
 RUN_LOSS_RATIO = 0.8
-SHARED_OPTIMIZER_HINT = (
-    "compile the combined model with its own optimizer, e.g. gan.compile(optimizer="
-    "keras.optimizers.Adam(2e-4, beta_1=0.5), loss='binary_crossentropy'), never discriminator.optimizer."
-)
 
 
 def _numbers(values):
@@ -29,8 +28,12 @@ def verify_discriminator_loss_falls(data):
         bad = next(value for value in losses if value not in numbers)
         return failure(
             "d_loss returned as a finite float from every call", f"{bad!r}",
-            "return the loss that train_on_batch returns, e.g. float(discriminator.train_on_batch(images, labels)).",
+            "return the loss as a float: float(logs['loss']) when you call train_on_batch(..., return_dict=True), "
+            "or the first element of the list that train_on_batch returns otherwise.",
         )
+    not_updated = _not_updated(data)
+    if not_updated:
+        return not_updated
     first, last = _window_means(numbers)
     if last >= D_STEP_LOSS_RATIO * first:
         return failure(
@@ -41,7 +44,21 @@ def verify_discriminator_loss_falls(data):
     return None
 
 
+def _not_updated(data):
+    if data["changed"] > 0:
+        return None
+    return failure(
+        f"discriminator_step to update the discriminator's {data['total']} trainable variables",
+        f"none of them changed over {len(data['losses'])} calls: the step did not update the discriminator",
+        "use discriminator.train_on_batch(images, labels), which trains; evaluate and predict only compute "
+        "the loss or the scores.",
+    )
+
+
 def verify_real_scored_higher(data):
+    not_updated = _not_updated(data)
+    if not_updated:
+        return not_updated
     real, fake = data["real_score"], data["fake_score"]
     if real <= fake:
         return failure(
@@ -52,100 +69,18 @@ def verify_real_scored_higher(data):
     return None
 
 
-def _step_error(step):
-    error = step["error"]
-    call = "discriminator.train_on_batch" if step["step"] == "discriminator" else "gan.train_on_batch"
-    if "optimizer" in error.lower() and "variable" in error.lower():
-        return failure(f"{call} to run", f"an error that points to a shared optimizer:\n{error}", SHARED_OPTIMIZER_HINT)
-    return failure(f"{call} to run", f"an error:\n{error}", "run the step yourself in the notebook to see the whole traceback.")
-
-
-def _each_step(data, kind):
-    for order, info in data["orders"].items():
-        if not info["is_model"]:
-            yield order, None, failure("a keras.Model from make_gan", info["type"], "return the compiled combined model.")
-            return
-        for step in info["steps"]:
-            if step["step"] == kind:
-                yield order, step, None
-
-
-def _first_problem(data, kind, judge):
-    for order, step, problem in _each_step(data, kind):
-        if problem is None:
-            problem = _step_error(step) if step["error"] else judge(order, step)
-        if problem:
-            return problem
-    return None
-
-
-def _judge_discriminator_step(order, step):
-    if step["total"] == 0:
-        return failure(
-            f"discriminator.train_on_batch to update the discriminator ({order.replace('_', ' ')})",
-            "a discriminator with no trainable variables (discriminator.trainable is False): it never learns",
-            "in Keras 3, `discriminator.trainable = False` set once before compiling also freezes the "
-            "discriminator's own train_on_batch. Freeze it only inside the combined model's step, e.g. a "
-            "keras.Model subclass whose train_step updates generator.trainable_variables only.",
-        )
-    if step["changed"] == 0:
-        return failure(
-            f"discriminator.train_on_batch to update the discriminator ({order.replace('_', ' ')})",
-            f"0 of its {step['total']} trainable variables changed: the discriminator never learns",
-            "in Keras 3, `discriminator.trainable = False` set once before compiling also freezes the "
-            "discriminator's own train_on_batch. Freeze it only inside the combined model's step, e.g. a "
-            "keras.Model subclass whose train_step updates generator.trainable_variables only.",
-        )
-    return None
-
-
-def _judge_gan_step(order, step):
-    if step["d_changed"]:
-        return failure(
-            f"gan.train_on_batch to leave every discriminator variable unchanged ({order.replace('_', ' ')})",
-            f"{len(step['d_changed'])} discriminator variables changed (largest change {step['d_max_change']:.2e}), "
-            f"e.g. {step['d_changed'][0]}",
-            "the discriminator is not frozen in the generator's step: take gradients for "
-            "generator.trainable_variables only and call the discriminator with training=False.",
-        )
-    if step["g_changed"] == 0:
-        return failure(
-            "gan.train_on_batch to update the generator",
-            f"0 of {step['g_total']} generator variables changed",
-            "the combined model must run the generator and apply the gradients to its weights.",
-        )
-    return None
-
-
-def verify_discriminator_learns(data):
-    return _first_problem(data, "discriminator", _judge_discriminator_step)
-
-
-def verify_gan_step_frozen(data):
-    return _first_problem(data, "gan", _judge_gan_step)
-
-
-def verify_separate_optimizers(data):
-    for info in data["orders"].values():
-        if not info["is_model"] or not info["compiled"] or not info["has_optimizer"]:
-            return failure(
-                "a compiled combined model", f"{info['type']} without an optimizer",
-                "call gan.compile(optimizer=..., loss=...) inside make_gan and return gan.",
-            )
-        if info["shares_optimizer"]:
-            return failure(
-                "an optimizer of its own for the combined model", "the discriminator's optimizer object",
-                "Adam keeps per-weight state, so each network needs its own: " + SHARED_OPTIMIZER_HINT,
-            )
-    return None
-
-
 def verify_train_step_result(data):
     values = data["values"]
     if len(values) != 2 or len(_numbers(values)) != 2:
         return failure(
             "(d_loss, g_loss): two finite floats", f"{data['result_type']} {values!r}",
             "end with `return d_loss, g_loss`, each a float.",
+        )
+    if data["order"] == "swapped":
+        return failure(
+            "(d_loss, g_loss) in that order", f"({values[0]:.4f}, {values[1]:.4f}): the first value is the loss "
+            "that gan.train_on_batch returned, the second the loss of discriminator.train_on_batch",
+            "return (d_loss, g_loss) in that order: the discriminator's loss first, the generator's second.",
         )
     return None
 
@@ -197,6 +132,11 @@ def verify_training_run(data):
     if len(_numbers(d_losses + g_losses)) != len(d_losses + g_losses):
         return failure("finite losses at every step", "NaN, infinite or non-numeric losses",
                        "return float losses and keep the learning rates at 2e-4.")
+    if data["swapped_steps"]:
+        return failure(
+            "(d_loss, g_loss) returned by every step", f"(g_loss, d_loss) in {data['swapped_steps']} of {len(d_losses)} steps",
+            "return (d_loss, g_loss) in that order; with the order swapped the check reads g_loss as d_loss.",
+        )
     first, last = _window_means(d_losses)
     before, after = data["real_accuracy_before"], data["real_accuracy_after"]
     if last >= RUN_LOSS_RATIO * first:
@@ -222,19 +162,6 @@ DISCRIMINATOR_STEP = Exercise(
               "d_loss falls over 30 steps against a fixed generator."),
         Check("discriminator_step labels real as 1", 1, "probe_discriminator_step", verify_real_scored_higher,
               "After training, real images score higher than fake ones."),
-    ),
-)
-
-MAKE_GAN = Exercise(
-    id="04_combined_gan.make_gan",
-    probe_module="gan_lab.checks.probes.gan",
-    checks=(
-        Check("discriminator learns in its own step", 1, "probe_make_gan", verify_discriminator_learns,
-              "discriminator.train_on_batch updates the discriminator, before and after a generator step."),
-        Check("generator step freezes discriminator", 2, "probe_make_gan", verify_gan_step_frozen,
-              "gan.train_on_batch updates the generator and leaves every discriminator variable unchanged."),
-        Check("combined model has its own optimizer", 1, "probe_make_gan", verify_separate_optimizers,
-              "The combined model is compiled with an optimizer of its own."),
     ),
 )
 

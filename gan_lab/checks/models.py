@@ -12,14 +12,39 @@ def _not_a_model(case, builder):
     )
 
 
+def _generator_error(case):
+    """Return a failure for a generator that raised when called on noise, with a hint for known causes."""
+    error = case["error"]
+    expected = f"a generator that maps noise (8, {case['latent_dim']}) to images"
+    if "KerasTensor" in error and "not callable" in error:
+        hint = ("make_generator returned a tensor, not a model: wrap the layers in keras.Model(inputs, outputs) "
+                "or use keras.Sequential, and return that model.")
+    elif error.startswith("ValueError") and "shape" in error:
+        hint = (f"the model expects another input shape than (8, {case['latent_dim']}): use the argument in "
+                "keras.Input((latent_dim,)) in place of a fixed number.")
+    else:
+        hint = "run make_generator and call the model on noise in the notebook to see the whole traceback."
+    return failure(expected, f"an error for latent_dim={case['latent_dim']}:\n{error}", hint)
+
+
+def _generator_problem(case):
+    if case.get("error"):
+        return _generator_error(case)
+    if not case["is_model"]:
+        return _not_a_model(case, "make_generator")
+    return None
+
+
 def verify_generator_shapes(data):
     for case in data["cases"]:
-        if not case["is_model"]:
-            return _not_a_model(case, "make_generator")
+        problem = _generator_problem(case)
+        if problem:
+            return problem
         expected = [8, *case["image_shape"]]
         if case["output_shape"] != expected:
             return failure(
-                f"output shape {tuple(expected)} for latent_dim={case['latent_dim']}",
+                f"output shape {tuple(expected)} for latent_dim={case['latent_dim']}, "
+                f"image_shape={tuple(case['image_shape'])}",
                 f"{tuple(case['output_shape'])}",
                 "end with a Reshape(image_shape) (dense) or strided Conv2DTranspose layers that reach the "
                 "image size, with image_shape[-1] channels; take the sizes from the arguments, not constants.",
@@ -29,6 +54,9 @@ def verify_generator_shapes(data):
 
 def verify_generator_range(data):
     for case in data["cases"]:
+        problem = _generator_problem(case)
+        if problem:
+            return problem
         if not case["finite"]:
             return failure("finite pixel values", "NaN or infinite values", "check the layers for divisions or logs.")
         low, high = case["min"], case["max"]
@@ -45,7 +73,7 @@ def verify_generator_range(data):
     return None
 
 
-def verify_generator_grayscale(data):
+def verify_generator_other_size(data):
     return verify_generator_shapes(data) or verify_generator_range(data)
 
 
@@ -129,11 +157,12 @@ MAKE_GENERATOR = Exercise(
     probe_module="gan_lab.checks.probes.models",
     checks=(
         Check("make_generator output shape", 1, "probe_make_generator", verify_generator_shapes,
-              "Noise (batch, latent_dim) becomes images (batch, 32, 32, 3) for latent_dim 16 and 100."),
+              "Noise (batch, latent_dim) becomes images (batch, *image_shape) for latent_dim 16 with "
+              "32x32x3 images and latent_dim 100 with 28x28x1 images."),
         Check("make_generator output range", 1, "probe_make_generator", verify_generator_range,
               "The images lie in [-1, 1], negative values included (tanh)."),
-        Check("make_generator works for 28x28x1", 1, "probe_make_generator_grayscale", verify_generator_grayscale,
-              "Grayscale 28x28x1 images come out in the right shape and range too.", hidden=True),
+        Check("make_generator works for 16x16x3", 1, "probe_make_generator_other_size", verify_generator_other_size,
+              "16x16x3 images from latent_dim 64 come out in the right shape and range too.", hidden=True),
     ),
 )
 

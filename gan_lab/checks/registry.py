@@ -1,7 +1,8 @@
 """Every exercise of the lessons, by id, and the lessons' exercises in order."""
 
 from gan_lab.checks.data import SCALE_IMAGES
-from gan_lab.checks.gan import DISCRIMINATOR_STEP, MAKE_GAN, TRAIN_STEP
+from gan_lab.checks.combined import MAKE_GAN
+from gan_lab.checks.gan import DISCRIMINATOR_STEP, TRAIN_STEP
 from gan_lab.checks.models import MAKE_DISCRIMINATOR, MAKE_GENERATOR
 
 EXERCISES = {

@@ -24,7 +24,8 @@ def _scaled(namespace, shape, seed):
     output = np.asarray(result)
     data = {
         "input_shape": list(shape),
-        "output_type": type(result).__name__,
+        "output_type": f"{type(result).__module__.split('.')[0]}.{type(result).__name__}",
+        "is_numpy": isinstance(result, np.ndarray),
         "output_shape": list(output.shape),
         "output_dtype": str(output.dtype),
         "input_changed": not np.array_equal(images, original),

@@ -46,12 +46,16 @@ def probe_discriminator_step(namespace, seed=7):
     held_out_real = square_images(64, IMAGE_SHAPE, rng)
     held_out_fake = np.asarray(generator(_noise(rng, 64), training=False))
     losses = []
+    before = snapshot(discriminator.trainable_variables)
     for _ in range(D_STEPS):
         real_images = square_images(BATCH, IMAGE_SHAPE, rng)
         fake_images = np.asarray(generator(_noise(rng), training=False))
         losses.append(as_float(discriminator_step(discriminator, real_images, fake_images)))
+    moved = changes(before, discriminator.trainable_variables)
     return {
         "losses": losses,
+        "changed": sum(m > 0 for m in moved),
+        "total": len(moved),
         "real_score": _mean_score(discriminator, held_out_real),
         "fake_score": _mean_score(discriminator, held_out_fake),
     }
@@ -89,6 +93,32 @@ def _train_gan(generator, discriminator, gan, rng):
     }
 
 
+# Labels and discriminator outputs on which the verify step compares the combined model's
+# loss value with binary cross-entropy computed by hand.
+LOSS_LABELS = (1.0, 0.0, 1.0, 0.0)
+LOSS_SCORES = (0.9, 0.2, 0.6, 0.3)
+
+
+def _loss_value(gan, discriminator):
+    """Return the combined model's compiled loss on ``LOSS_LABELS`` and ``LOSS_SCORES``.
+
+    ``compute_loss`` works alike for keras.Model subclasses, Sequential and functional models.
+    """
+    last = discriminator.layers[-1] if discriminator.layers else None
+    activation = getattr(getattr(last, "activation", None), "__name__", None)
+    loss = getattr(gan, "loss", None)
+    data = {"loss": getattr(loss, "name", None) or getattr(loss, "__name__", None) or repr(loss),
+            "last_activation": activation, "labels": list(LOSS_LABELS), "scores": list(LOSS_SCORES)}
+    y_true = np.array(LOSS_LABELS, "float32").reshape(-1, 1)
+    y_pred = np.array(LOSS_SCORES, "float32").reshape(-1, 1)
+    try:
+        data["value"] = as_float(gan.compute_loss(x=None, y=y_true, y_pred=y_pred))
+        data["error"] = None
+    except Exception as caught:  # noqa: BLE001 (an error here is what the check reports)
+        data["value"], data["error"] = None, describe_error(caught)
+    return data
+
+
 def probe_make_gan(namespace):
     """Build the combined model with ``make_gan`` and train both steps in both orders."""
     make_gan = lookup(namespace, "make_gan")
@@ -104,6 +134,8 @@ def probe_make_gan(namespace):
             "has_optimizer": getattr(gan, "optimizer", None) is not None,
             "shares_optimizer": getattr(gan, "optimizer", None) is discriminator.optimizer,
         }
+        if info["is_model"] and order == "discriminator_first":
+            info["loss"] = _loss_value(gan, discriminator)
         steps = (_train_discriminator, _train_gan) if order == "discriminator_first" else (_train_gan, _train_discriminator)
         info["steps"] = [step(generator, discriminator, gan, rng) for step in steps] if info["is_model"] else []
         orders[order] = info
@@ -125,9 +157,32 @@ def _recording(method, calls, real_images):
             "real_labels": sorted(set(labels[is_real].tolist())) if len(labels) else [],
             "other_labels": sorted(set(labels[~is_real].tolist())) if len(labels) else [],
         })
-        return method(x, y, *args, **kwargs)
+        result = method(x, y, *args, **kwargs)
+        calls[-1]["loss"] = _first_loss(result)
+        return result
 
     return train_on_batch
+
+
+def _first_loss(result):
+    """Return the loss from a ``train_on_batch`` result: a float, a list of floats or a dict."""
+    if isinstance(result, dict):
+        result = result.get("loss")
+    elif isinstance(result, (list, tuple)):
+        result = result[0] if result else None
+    return as_float(result) if result is not None else None
+
+
+def _order(values, d_calls, gan_calls):
+    """Return "swapped" when ``values`` are (g_loss, d_loss) as the last calls returned them, else "ok"."""
+    if len(values) != 2 or not d_calls or not gan_calls:
+        return "ok"
+    d_loss, g_loss = d_calls[-1].get("loss"), gan_calls[-1].get("loss")
+    if not all(isinstance(value, float) for value in (*values, d_loss, g_loss)) or abs(d_loss - g_loss) < 1e-6:
+        return "ok"
+    if abs(values[0] - g_loss) < 1e-6 and abs(values[1] - d_loss) < 1e-6:
+        return "swapped"
+    return "ok"
 
 
 def probe_train_step_once(namespace):
@@ -143,10 +198,11 @@ def probe_train_step_once(namespace):
 
     d_before, g_before = snapshot(discriminator.trainable_variables), snapshot(generator.trainable_variables)
     result = train_step(generator, discriminator, gan, real_images, LATENT_DIM)
-    values = list(result) if isinstance(result, (tuple, list)) else [result]
+    values = [as_float(value) for value in (list(result) if isinstance(result, (tuple, list)) else [result])]
     return {
         "result_type": type(result).__name__,
-        "values": [as_float(value) for value in values],
+        "values": values,
+        "order": _order(values, d_calls, gan_calls),
         "d_changed": sum(m > 0 for m in changes(d_before, discriminator.trainable_variables)),
         "d_total": len(d_before),
         "g_changed": sum(m > 0 for m in changes(g_before, generator.trainable_variables)),
@@ -170,13 +226,18 @@ def probe_train_step_run(namespace, seed=10, steps=RUN_STEPS):
     gan = build_gan(generator, discriminator)
     held_out = square_images(64, IMAGE_SHAPE, rng)
     accuracy_before = _real_accuracy(discriminator, held_out)
-    d_losses, g_losses = [], []
+    d_losses, g_losses, swapped = [], [], 0
     for _ in range(steps):
-        result = train_step(generator, discriminator, gan, square_images(BATCH, IMAGE_SHAPE, rng), LATENT_DIM)
-        d_loss, g_loss = result
+        real_images = square_images(BATCH, IMAGE_SHAPE, rng)
+        d_calls, gan_calls = [], []
+        discriminator.train_on_batch = _recording(type(discriminator).train_on_batch.__get__(discriminator), d_calls, real_images)
+        gan.train_on_batch = _recording(type(gan).train_on_batch.__get__(gan), gan_calls, real_images)
+        d_loss, g_loss = train_step(generator, discriminator, gan, real_images, LATENT_DIM)
         d_losses.append(as_float(d_loss))
         g_losses.append(as_float(g_loss))
+        swapped += _order([d_losses[-1], g_losses[-1]], d_calls, gan_calls) == "swapped"
     return {
+        "swapped_steps": swapped,
         "d_losses": d_losses,
         "g_losses": g_losses,
         "real_accuracy_before": accuracy_before,
