@@ -167,7 +167,7 @@ def _dcgan_discriminator_layers(image_shape, batch_norm, width):
         stack.append(
             layers.Conv2D(width * 2**step, 4, strides=2, padding="same", kernel_initializer=init)
         )
-        # DCGAN leaves the first layer unnormalised, so the network sees the raw pixel statistics.
+        # DCGAN leaves the first layer unnormalised, so the first layer receives the raw pixel statistics.
         if batch_norm and step > 0:
             stack.append(layers.BatchNormalization())
         stack.append(layers.LeakyReLU(LEAKY_SLOPE))

@@ -106,8 +106,8 @@ def run(args):
 
     seconds = time_runners(runners, len(images), batch_size=args.batch_size, steps=args.steps,
                            warmup=args.warmup, repeats=args.repeats)
-    # Timed before and after the steps, because other jobs can change the machine's load;
-    # the higher rate is the nearer one to what the hardware does.
+    # The matmul is timed before and after the steps because other jobs can change the load.
+    # The higher of the two rates is the closer one to what the hardware can do.
     matmul_after = matmul_gflops(args.matmul_size)
     matmul = max(matmul_before, matmul_after)
     print(f"matmul {args.matmul_size}x{args.matmul_size} float32: {matmul:.1f} GFLOP/s "

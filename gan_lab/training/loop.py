@@ -59,7 +59,7 @@ def epoch_batches(n_images, batch_size, steps, seed, epoch):
     """Return int64 ``(steps, batch_size)`` image indices for one epoch.
 
     Each pass over the data is a fresh permutation that depends on ``seed`` and ``epoch``
-    only, so a resumed run sees the same batches as an unbroken one. Steps beyond one pass
+    only, so a resumed run gets the same batches as an unbroken one. Steps beyond one pass
     start another permutation; the incomplete batch at the end of a pass is dropped.
     """
     per_pass = n_images // batch_size

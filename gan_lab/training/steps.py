@@ -99,9 +99,9 @@ class CompiledStep:
         """Update the discriminator, then the generator; return the step's four metrics.
 
         Inside a replica of a ``tf.distribute`` strategy with N replicas, the Keras loss
-        divides the losses by N (``keras.losses.Loss.__call__`` in Keras 3), and the
-        optimizers sum the replicas' gradients: the sum is the gradient of the mean loss
-        over the global batch, and the replicas' returned losses sum to that mean.
+        divides the losses by N (``keras.losses.Loss.__call__`` in Keras 3). The optimizers
+        sum the replicas' gradients, so the sum is the gradient of the mean loss over the
+        global batch, and the replicas' returned losses sum to that mean.
         """
         d_logs = self.discriminator_step(real_images, d_noise)
         g_loss = self.generator_step(g_noise)
