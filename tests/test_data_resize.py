@@ -95,3 +95,15 @@ def test_large_jpeg_counts_as_resized(tmp_path):
     image_set = load_dataset(tmp_path / "big", image_size=32)
 
     assert "1 images, resized from 256x256 to 32x32)" in image_set.source_description
+
+
+def test_size_tie_goes_to_first_file_name(tmp_path):
+    for name in ("a_0.png", "a_1.png"):
+        write_image(tmp_path / "tie" / name, size=(40, 7))
+    for name in ("b_0.png", "b_1.png"):
+        write_image(tmp_path / "tie" / name, size=(10, 12))
+
+    image_set = load_dataset(tmp_path / "tie")
+
+    assert image_set.images.shape == (4, 40, 7, 3)
+    assert "2 of them resized from 10x12 to 40x7, the most common size" in image_set.source_description

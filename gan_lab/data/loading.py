@@ -59,7 +59,8 @@ def load_dataset(
         seed: non-negative int. The images come in an order shuffled with it, so the
             same seed gives the same images in the same order.
         image_size: int or (height, width) to resize every image to, or None to keep
-            the natural size (the most common size among a folder's images).
+            the natural size. A folder of mixed sizes is resized to its most common
+            size, and the description names how many images were resized and to what.
         cache: for path sources, store the decoded split in $GAN_LAB_CACHE (default
             ~/.cache/gan_lab) and reuse it while the source is unchanged.
 
