@@ -76,6 +76,13 @@ def _moving_average(values, window):
 STEP_COLUMNS = ("epoch", "step", "d_loss", "g_loss", "real_accuracy", "fake_accuracy")
 
 
+def _legend_above(axes):
+    # Above the panel, outside the axes, so the legend covers no curve, not even the newest steps.
+    handles, labels = axes.get_legend_handles_labels()
+    axes.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=max(len(labels), 1),
+                frameon=False, borderaxespad=0.2)
+
+
 def _plot_scores(axes, history, names):
     # Scores are epoch-level: finite at the last step of an evaluated epoch, NaN elsewhere.
     for name in names:
@@ -83,7 +90,7 @@ def _plot_scores(axes, history, names):
         finite = np.isfinite(values)
         axes.plot(history["step"][finite], values[finite], marker="o", label=name)
     axes.set_ylabel("score (lower is better)")
-    axes.legend(loc="upper right")
+    _legend_above(axes)
     axes.grid(alpha=0.3)
 
 
@@ -97,7 +104,8 @@ def loss_figure(history, window=None):
     steps = history["step"]
     window = window or max(len(steps) // 50, 1)
     scores = [name for name in history.names if name not in STEP_COLUMNS]
-    figure = Figure(figsize=(8, 8 if scores else 6))
+    # Constrained layout leaves room for the legends above the panels.
+    figure = Figure(figsize=(8, 8 if scores else 6), layout="constrained")
     panels = figure.subplots(3 if scores else 2, 1, sharex=True)
     loss_axes, accuracy_axes = panels[0], panels[1]
     for axes, names in ((loss_axes, ("d_loss", "g_loss")), (accuracy_axes, ("real_accuracy", "fake_accuracy"))):
@@ -107,7 +115,7 @@ def loss_figure(history, window=None):
             line, = axes.plot(steps, history[name], linewidth=0.5, alpha=0.35)
             smooth = _moving_average(history[name], window)
             axes.plot(steps[len(steps) - len(smooth):], smooth, color=line.get_color(), linewidth=1.8, label=name)
-        axes.legend(loc="upper right")
+        _legend_above(axes)
         axes.grid(alpha=0.3)
     loss_axes.set_ylabel("binary cross-entropy")
     accuracy_axes.set_ylabel("discriminator accuracy")
@@ -115,7 +123,6 @@ def loss_figure(history, window=None):
     if scores:
         _plot_scores(panels[2], history, scores)
     panels[-1].set_xlabel("step")
-    figure.tight_layout()
     return figure
 
 

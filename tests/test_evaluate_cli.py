@@ -1,11 +1,13 @@
 """``gan-lab evaluate`` and the scoring options of ``gan-lab train``, run as a user runs them."""
 
 import csv
+import logging
 import math
 import re
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from gan_lab.cli import main
 
@@ -48,6 +50,35 @@ def test_evaluate_prints_score_last(run_dir, capsys):
     assert status == 0
     assert re.fullmatch(r"swd \d+\.\d{6}", lines[-1])
     assert [line.split()[0] for line in lines[-4:-1]] == ["swd_level_0", "swd_level_1", "swd_level_2"]
+
+
+def _write_folder(folder, size, count=8):
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True)
+    for index in range(count):
+        Image.fromarray(rng.integers(0, 256, (*size, 3), dtype=np.uint8)).save(folder / f"{index}.png")
+    return folder
+
+
+def _loaded_messages(caplog):
+    return [record.getMessage() for record in caplog.records if record.getMessage().startswith("Loaded Images")]
+
+
+def test_evaluate_logs_no_resize_at_run_size(run_dir, tmp_path, caplog):
+    folder = _write_folder(tmp_path / "real", (32, 32))
+    with caplog.at_level(logging.INFO, logger="gan_lab.data.loading"):
+        status = main(["evaluate", str(run_dir), "--data", str(folder), "--split", "train", "--n", "8"])
+    assert status == 0
+    assert len(_loaded_messages(caplog)) == 1
+    assert "resized" not in _loaded_messages(caplog)[0]
+
+
+def test_evaluate_logs_resize_of_other_size(run_dir, tmp_path, caplog):
+    folder = _write_folder(tmp_path / "real", (40, 40))
+    with caplog.at_level(logging.INFO, logger="gan_lab.data.loading"):
+        status = main(["evaluate", str(run_dir), "--data", str(folder), "--split", "train", "--n", "8"])
+    assert status == 0
+    assert "8 images, all resized from 40x40 to 32x32)" in _loaded_messages(caplog)[0]
 
 
 def test_evaluate_repeats_with_same_seed(run_dir, capsys):

@@ -51,3 +51,24 @@ def test_history_csv_round_trip(tmp_path):
     epochs, means = history.epoch_means("g_loss")
     assert epochs.tolist() == [1]
     assert means[0] == np.mean(history["g_loss"])
+
+
+def _scored_history(steps=120):
+    history = History()
+    for step in range(steps):
+        history.append(1 + step // 40, step, {"d_loss": 0.7 - step / 400, "g_loss": 0.7 + step / 400,
+                                              "real_accuracy": 0.5, "fake_accuracy": 0.6})
+        if step % 40 == 39:
+            history.set_last("swd", 1.0 - step / 400)
+    return history
+
+
+def test_loss_figure_legends_cover_no_data():
+    figure = loss_figure(_scored_history())
+    figure.draw_without_rendering()
+    assert len(figure.axes) == 3
+    for axes in figure.axes:
+        legend_box = axes.get_legend().get_window_extent()
+        assert not legend_box.overlaps(axes.get_window_extent()), axes.get_ylabel()
+        assert figure.bbox.contains(legend_box.x0, legend_box.y0), axes.get_ylabel()
+        assert figure.bbox.contains(legend_box.x1, legend_box.y1), axes.get_ylabel()

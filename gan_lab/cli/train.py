@@ -29,6 +29,8 @@ DEFAULTS = {
     "learning_rate": 2e-4, "seed": 0, "method": "compiled", "classes": None, "limit": None,
     "eval_every": None, "metric": "swd", "eval_n": 512, "tensorboard": False, "diagnostics": True,
 }
+# Steps per tf.function call of the compiled method when --steps-per-call is not given.
+DEFAULT_STEPS_PER_CALL = 10
 # Settings that shape the networks or the data; a resumed run must keep them.
 FIXED_ON_RESUME = ("model", "latent_dim", "dataset", "data", "classes", "limit", "seed", "batch_size")
 
@@ -62,8 +64,9 @@ def add_parser(subparsers, name):
     parser.add_argument("--no-diagnostics", dest="diagnostics", action="store_false", default=None,
                         help="no warnings about a winning discriminator, collapsing samples or NaN losses")
     speed = parser.add_argument_group("speed (compiled method only)")
-    speed.add_argument("--steps-per-call", type=int, default=10, metavar="K",
-                       help="training steps per tf.function call; the history still has one row per step (default: 10)")
+    speed.add_argument("--steps-per-call", type=int, metavar="K",
+                       help="training steps per tf.function call; the history still has one row per step "
+                            f"(default: {DEFAULT_STEPS_PER_CALL})")
     speed.add_argument("--xla", action="store_true", help="compile the training step with XLA")
     speed.add_argument("--devices", type=int, default=1, metavar="N",
                        help="train on N local devices with tf.distribute.MirroredStrategy; the batch is split "
@@ -88,6 +91,28 @@ def _check_options(config):
             raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {value}.")
     if config["learning_rate"] <= 0:
         raise ValueError(f"--learning-rate must be positive, got {config['learning_rate']}.")
+    if config["method"] == "classic":
+        _check_classic_options(config)
+
+
+def _check_classic_options(config):
+    # The classic method runs one train_on_batch call per step, so these options have nothing to change.
+    compiled_only = []
+    if config.get("steps_per_call") is not None:
+        compiled_only.append("--steps-per-call")
+    if config.get("xla"):
+        compiled_only.append("--xla")
+    if compiled_only:
+        verb = "apply" if len(compiled_only) > 1 else "applies"
+        raise ValueError(
+            f"{' and '.join(compiled_only)} {verb} only to --method compiled, but this run uses --method "
+            "classic. Drop --steps-per-call and --xla, or train with --method compiled."
+        )
+    if config.get("devices", 1) > 1:
+        raise ValueError(
+            f"--devices {config['devices']} applies only to --method compiled, but this run uses --method "
+            "classic. Drop --devices, or train with --method compiled."
+        )
 
 
 def _source_text(config):
@@ -197,12 +222,21 @@ def _strategy(devices):
     return make_strategy(devices)
 
 
-def run(args):
+def _run_config(args):
+    """Return the checked settings of this run, from the command line and, on --resume, config.json."""
     given = _given(args)
     config = _resumed_config(args, given) if args.resume else _new_config(args, given)
+    # Speed options are not kept on resume: each start uses the ones given on its own command line.
     config.update(steps_per_call=args.steps_per_call, xla=args.xla, devices=args.devices,
                   mixed_precision=args.mixed_precision)
     _check_options(config)
+    if config["method"] == "compiled" and config["steps_per_call"] is None:
+        config["steps_per_call"] = DEFAULT_STEPS_PER_CALL
+    return config
+
+
+def run(args):
+    config = _run_config(args)
     run_dir = Path(config["out"])
     strategy = _strategy(args.devices)
     set_mixed_precision(args.mixed_precision)
@@ -234,7 +268,7 @@ def run(args):
             steps_per_epoch=config["steps_per_epoch"], method=config["method"], gan=gan, seed=config["seed"],
             checkpoint_dir=run_dir / "checkpoints", resume=args.resume,
             callbacks=training_callbacks(config, run_dir, images), progress=not args.quiet,
-            steps_per_call=args.steps_per_call, jit_compile=args.xla, strategy=strategy,
+            steps_per_call=config["steps_per_call"] or 1, jit_compile=args.xla, strategy=strategy,
         )
     except TrainingDiverged as error:
         print(f"gan-lab train: training stopped: {error}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Cache of decoded images, so a data set on disk is decoded once and then loaded quickly.
 
 Each cache file is an uncompressed .npz holding every image of one split of one source
-as uint8, with labels, class names and the key it was built for. The key contains the
+as uint8, with labels, class names, each image's size before resizing and the key it
+was built for. The key contains the
 resolved path, the file size and modification time in nanoseconds (for a folder, those
 of every file in it), the split and the image size, so changing the source makes a new
 key. Old entries are not deleted: remove the cache folder to reclaim the space.
@@ -25,7 +26,8 @@ logger = logging.getLogger(__name__)
 CACHE_ENV_VAR = "GAN_LAB_CACHE"
 DEFAULT_CACHE_DIR = Path("~/.cache/gan_lab")
 # Increase when the stored arrays change meaning, so old cache files stop matching.
-CACHE_FORMAT = 1
+# Format 2 added natural_sizes.
+CACHE_FORMAT = 2
 CACHE_READ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 
@@ -86,6 +88,7 @@ def read_cache(key):
                 labels=stored["labels"],
                 class_names=tuple(str(name) for name in stored["class_names"]),
                 source_description=str(stored["source_description"]),
+                natural_sizes=stored["natural_sizes"],
             )
     except CACHE_READ_ERRORS as error:
         logger.warning("Ignoring unreadable cache file %s (%s). Decoding the source again.", path, error)
@@ -105,6 +108,7 @@ def _is_consistent(image_set):
         images.dtype == np.uint8
         and images.ndim == 4
         and labels.shape == (len(images),)
+        and image_set.natural_sizes.shape == (len(images), 2)
         and (labels.size == 0 or 0 <= labels.min() <= labels.max() < len(image_set.class_names))
     )
 
@@ -128,6 +132,7 @@ def write_cache(key, image_set):
                 labels=image_set.labels,
                 class_names=np.asarray(image_set.class_names, dtype=str),
                 source_description=np.asarray(image_set.source_description),
+                natural_sizes=image_set.natural_sizes,
                 key=np.asarray(json.dumps(key, sort_keys=True)),
             )
             file.flush()

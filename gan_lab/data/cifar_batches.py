@@ -129,11 +129,13 @@ def read_cifar_batches(files, batch_files, *, source, split, image_size):
         batch_images, batch_labels = _parse_batch(load_pickle(contents.pop(name), name), name, len(class_names))
         images.append(batch_images)
         labels.append(batch_labels)
+    images = np.concatenate(images)
     return ImageSet(
-        images=resize_images(np.concatenate(images), image_size),
+        images=resize_images(images, image_size),
         labels=np.concatenate(labels),
         class_names=class_names,
         source_description=f"CIFAR-10 from {source}",
+        natural_sizes=np.tile(np.asarray(images.shape[1:3], dtype=np.int32), (len(images), 1)),
     )
 
 

@@ -17,19 +17,23 @@ DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.Decompression
 
 
 def decode_image(data, target_size=None):
-    """Decode image bytes to uint8 (height, width) for grayscale or (height, width, 3).
+    """Decode image bytes to ``(pixels, natural_size)``, or None for unreadable bytes.
+
+    pixels is uint8 (height, width) for grayscale or (height, width, 3), and
+    natural_size is the (height, width) stored in the file.
 
     target_size (height, width) only lets JPEG decoding shrink large images by a power
     of two on the way in, which is much faster than a full decode. The result is still
     at least target_size and is resized later. Transparent images are composited onto
-    white. Returns None when the bytes are not a readable image.
+    white.
     """
     try:
         with Image.open(io.BytesIO(data)) as image:
+            natural_size = (image.height, image.width)
             if target_size is not None and image.format == "JPEG":
                 image.draft(None, (target_size[1], target_size[0]))
             image.load()
-            return np.asarray(_to_rgb_or_gray(image), dtype=np.uint8)
+            return np.asarray(_to_rgb_or_gray(image), dtype=np.uint8), natural_size
     except DECODE_ERRORS:
         return None
 

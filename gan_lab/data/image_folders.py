@@ -60,7 +60,7 @@ def read_image_files(files, names, *, source, source_name, split, image_size, cl
         kept_classes = {class_names[index] for index in select_class_indices(classes, class_names, str(source))}
         entries = [(name, class_name) for name, class_name in entries if class_name in kept_classes]
 
-    arrays, labels, unreadable = _decode_entries(files, entries, class_names, image_size)
+    arrays, labels, natural_sizes, unreadable = _decode_entries(files, entries, class_names, image_size)
     skipped["unreadable image"] = unreadable
     _warn_about_skipped(source, skipped)
     if not arrays:
@@ -73,6 +73,7 @@ def read_image_files(files, names, *, source, source_name, split, image_size, cl
         labels=np.asarray(labels, dtype=np.int64),
         class_names=class_names,
         source_description=f"Images from {source}",
+        natural_sizes=np.asarray(natural_sizes, dtype=np.int32).reshape(-1, 2),
     )
 
 
@@ -132,19 +133,24 @@ def _assign_classes(chosen, depth, source_name):
 def _decode_entries(files, entries, class_names, image_size):
     class_of = dict(entries)
     label_of_class = {class_name: index for index, class_name in enumerate(class_names)}
-    arrays, labels, unreadable = {}, {}, []
+    arrays, labels, natural_sizes, unreadable = {}, {}, {}, []
     # NOTE: decoding runs in one thread. For 32x32 JPEGs a pool of two threads was
     # slower on a 2-core machine, because Pillow's per-file Python work holds the GIL.
     for name, data in files.read([name for name, _ in entries]):
-        array = None if data is None else decode_image(data, image_size)
-        if array is None:
+        decoded = None if data is None else decode_image(data, image_size)
+        if decoded is None:
             unreadable.append(name)
             continue
-        arrays[name] = array
+        arrays[name], natural_sizes[name] = decoded
         labels[name] = label_of_class[class_of[name]]
     # Archives are read in member order, so sort to give folders and archives one order.
     order = sorted(arrays)
-    return [arrays[name] for name in order], [labels[name] for name in order], unreadable
+    return (
+        [arrays[name] for name in order],
+        [labels[name] for name in order],
+        [natural_sizes[name] for name in order],
+        unreadable,
+    )
 
 
 def _warn_about_skipped(source, skipped):

@@ -18,6 +18,8 @@ class ImageSet:
         source_description: a short statement of where the images came from, for
             example "CIFAR-10 from /data/cifar-10-python.tar.gz (train split, 50,000 images)".
         value_range: (low, high) of the images, or None for uint8 pixels.
+        natural_sizes: int32 (n, 2), each image's (height, width) in its source before
+            any resizing, or None for images generated at their size ("shapes").
     """
 
     images: np.ndarray
@@ -25,6 +27,7 @@ class ImageSet:
     class_names: tuple
     source_description: str
     value_range: tuple | None = None
+    natural_sizes: np.ndarray | None = None
 
     def __len__(self):
         return len(self.labels)

@@ -86,6 +86,7 @@ def load_keras_dataset(name, *, split, image_size):
         labels=np.asarray(labels, dtype=np.int64).reshape(-1),
         class_names=CLASS_NAMES[name],
         source_description=f"{TITLES[name]} from keras.datasets",
+        natural_sizes=np.tile(np.asarray(images.shape[1:3], dtype=np.int32), (len(images), 1)),
     )
 
 

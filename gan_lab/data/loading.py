@@ -59,7 +59,8 @@ def load_dataset(
         seed: non-negative int. The images come in an order shuffled with it, so the
             same seed gives the same images in the same order.
         image_size: int or (height, width) to resize every image to, or None to keep
-            the natural size (the most common size among a folder's images).
+            the natural size. A folder of mixed sizes is resized to its most common
+            size, and the description names how many images were resized and to what.
         cache: for path sources, store the decoded split in $GAN_LAB_CACHE (default
             ~/.cache/gan_lab) and reuse it while the source is unchanged.
 
@@ -86,10 +87,12 @@ def load_dataset(
     )
     chosen, available = _choose(full_set, classes, limit, seed)
     images = full_set.images[chosen]
+    natural_sizes = None if full_set.natural_sizes is None else full_set.natural_sizes[chosen]
+    resize_note = _resize_note(natural_sizes, images.shape[1:3], size)
     if value_range is not None:
         images = scale_images(images, value_range)
 
-    description = _describe(full_set.source_description, split, classes, size, len(chosen), available)
+    description = _describe(full_set.source_description, split, classes, resize_note, len(chosen), available)
     logger.info("Loaded %s", description)
     return ImageSet(
         images=images,
@@ -97,6 +100,7 @@ def load_dataset(
         class_names=full_set.class_names,
         source_description=description,
         value_range=value_range,
+        natural_sizes=natural_sizes,
     )
 
 
@@ -224,12 +228,40 @@ def _choose(image_set, classes, limit, seed):
     return (keep if limit is None else keep[:limit]), len(keep)
 
 
-def _describe(source_description, split, classes, image_size, count, available):
+def _resize_note(natural_sizes, image_size, requested_size):
+    """Return a note such as "3 of them resized from 64x64 to 32x32", or None when none was resized.
+
+    natural_sizes: int (n, 2) sizes before resizing, or None for generated images.
+    image_size: the (height, width) of the loaded images. requested_size is None when
+    the reader picked that size itself, as the most common size of a folder's images.
+    """
+    if natural_sizes is None or len(natural_sizes) == 0:
+        return None
+    resized = np.any(natural_sizes != np.asarray(image_size), axis=1)
+    count, total = int(resized.sum()), len(natural_sizes)
+    if count == 0:
+        return None
+    sizes = sorted({(int(height), int(width)) for height, width in natural_sizes[resized]})
+    size_names = [f"{height}x{width}" for height, width in sizes]
+    if len(size_names) > 3:
+        size_names = size_names[:3] + [f"{len(sizes) - 3} other sizes"]
+    sources = size_names[0] if len(size_names) == 1 else f"{', '.join(size_names[:-1])} and {size_names[-1]}"
+    if total == 1:
+        amount = ""
+    elif count == total:
+        amount = "all "
+    else:
+        amount = f"{count:,} of them "
+    note = f"{amount}resized from {sources} to {image_size[0]}x{image_size[1]}"
+    return note if requested_size is not None else f"{note}, the most common size"
+
+
+def _describe(source_description, split, classes, resize_note, count, available):
     details = [f"{split} split"]
     if classes is not None:
         names = [classes] if isinstance(classes, str) else list(classes)
         details.append(f"classes {', '.join(names)}")
-    if image_size is not None:
-        details.append(f"resized to {image_size[0]}x{image_size[1]}")
     details.append(f"{count:,} images" if count == available else f"{count:,} of {available:,} images")
+    if resize_note is not None:
+        details.append(resize_note)
     return f"{source_description} ({', '.join(details)})"
