@@ -94,7 +94,7 @@ def test_large_jpeg_counts_as_resized(tmp_path):
 
     image_set = load_dataset(tmp_path / "big", image_size=32)
 
-    assert "1 images, resized from 256x256 to 32x32)" in image_set.source_description
+    assert "1 image, resized from 256x256 to 32x32)" in image_set.source_description
 
 
 def test_size_tie_goes_to_first_file_name(tmp_path):

@@ -261,7 +261,8 @@ def _describe(source_description, split, classes, resize_note, count, available)
     if classes is not None:
         names = [classes] if isinstance(classes, str) else list(classes)
         details.append(f"classes {', '.join(names)}")
-    details.append(f"{count:,} images" if count == available else f"{count:,} of {available:,} images")
+    noun = "image" if available == 1 else "images"
+    details.append(f"{count:,} {noun}" if count == available else f"{count:,} of {available:,} {noun}")
     if resize_note is not None:
         details.append(resize_note)
     return f"{source_description} ({', '.join(details)})"
