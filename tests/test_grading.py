@@ -108,7 +108,7 @@ def test_notebook_without_lesson_is_an_error(tmp_path, capsys):
     status, results = _grade(write(notebook, tmp_path / "a.ipynb"), tmp_path / "results.json")
     assert status == 2
     assert results["score"] == 0
-    assert "metadata['gan_lab']" in capsys.readouterr().out
+    assert "metadata['gan_lab']" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")

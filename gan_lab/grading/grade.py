@@ -91,6 +91,48 @@ def grade_to_file(path, out, limits=Limits()):
     return results
 
 
+# The learner reads this in results.json when the submission is not exactly one notebook.
+ONE_NOTEBOOK_HINT = "Submit exactly one .ipynb file (the lesson notebook you worked in), then submit again."
+LISTED_NAMES = 10
+
+
+def not_one_notebook_message(paths):
+    """Return why ``paths`` (the SUBMISSION arguments) do not name one notebook, for the results file.
+
+    Covers no path at all, one path that does not exist (often a shell pattern such as
+    ``submission/*.ipynb`` that matched no file, which the shell passes on unchanged), and
+    several paths (a pattern that matched several files).
+    """
+    paths = [Path(path) for path in paths]
+    if not paths:
+        return f"No notebook was found: no submission path was given. {ONE_NOTEBOOK_HINT}"
+    if len(paths) > 1:
+        names = ", ".join(path.name for path in paths[:LISTED_NAMES])
+        more = f" and {len(paths) - LISTED_NAMES} more" if len(paths) > LISTED_NAMES else ""
+        return f"Found {len(paths)} files where one notebook was expected: {names}{more}. {ONE_NOTEBOOK_HINT}"
+    path = paths[0]
+    pattern = " (a pattern that matched no file)" if any(mark in path.name for mark in "*?[") else ""
+    state = "is not a file" if path.exists() else "does not exist"
+    return f"No notebook was found: {path}{pattern} {state}. {_folder_contents(path.parent)}{ONE_NOTEBOOK_HINT}"
+
+
+def _folder_contents(folder):
+    if not folder.is_dir():
+        return ""
+    names = sorted(entry.name for entry in folder.iterdir() if not entry.name.startswith("."))
+    if not names:
+        return f"The folder {folder} is empty. "
+    more = f" and {len(names) - LISTED_NAMES} more" if len(names) > LISTED_NAMES else ""
+    return f"The folder {folder} contains: {', '.join(names[:LISTED_NAMES])}{more}. "
+
+
+def write_not_one_notebook(paths, out):
+    """Write score 0 to ``out`` for SUBMISSION arguments that are not one notebook; return the results."""
+    results = error_results(None, not_one_notebook_message(paths))
+    write_results(out, results)
+    return results
+
+
 def grade_folder(folder, out_dir, limits=Limits()):
     """Grade every ``.ipynb`` directly in ``folder`` into ``out_dir/<name>.json`` and ``out_dir/summary.csv``.
 

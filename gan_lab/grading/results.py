@@ -52,13 +52,16 @@ def graded_results(notebook_name, lesson, outcomes, execution, seconds):
 
 
 def error_results(notebook_name, error, lesson=None, seconds=0.0):
-    """Return the results dict of a submission that could not be graded: score 0 and the reason."""
+    """Return the results dict of a submission that could not be graded: score 0 and the reason.
+
+    ``notebook_name`` is None when no single notebook was submitted.
+    """
     max_score = 0.0
     if lesson is not None:
         max_score = sum(check.points for exercise in lesson_exercises(lesson) for check in exercise.checks)
     return {
         "score": 0.0,
-        "output": f"{notebook_name} could not be graded: {error}",
+        "output": f"{notebook_name or 'The submission'} could not be graded: {error}",
         "execution_time": round(seconds, 1),
         "tests": [],
         "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
