@@ -55,7 +55,8 @@ def students(tmp_path_factory, solutions):
     del unlabelled.metadata["gan_lab"]
     write(unlabelled, folder / "unlabelled.ipynb")
     out = tmp_path_factory.mktemp("student_results")
-    assert main(["grade", str(folder), "--out", str(out), *FAST]) == 0
+    # Status 1: the two files that are not lesson notebooks could not be graded.
+    assert main(["grade", str(folder), "--out", str(out), *FAST]) == 1
     return folder, out
 
 
@@ -97,8 +98,11 @@ def test_broken_notebooks_get_zero_rows(students):
     rows = {row["submission"]: row for row in csv.DictReader((students[1] / "summary.csv").open())}
     assert rows["broken.ipynb"]["total"] == "0"
     assert "not a valid notebook" in rows["broken.ipynb"]["error"]
+    assert rows["broken.ipynb"]["problem"] == "ungradeable"
     assert rows["unlabelled.ipynb"]["total"] == "0"
     assert "no lesson id" in rows["unlabelled.ipynb"]["error"]
+    assert rows["unlabelled.ipynb"]["problem"] == "ungradeable"
+    assert rows["01_data.ipynb"]["problem"] == ""
     assert len(rows) == len(STUDENT_LESSONS) + 2
 
 
@@ -237,6 +241,7 @@ def test_hung_kernel_scores_zero(tmp_path):
     notebook = lesson_notebook("01_data", setup="import time", checks=False, extra_cells=[loop, "print('never')"])
     _, results = _grade(write(notebook, tmp_path / "a.ipynb"), tmp_path / "r.json", "--cell-timeout", "3")
     assert results["extra_data"]["execution"]["kernel_state"] == "unresponsive"
+    assert results["extra_data"]["problem"] == "kernel stopped responding"
     assert results["score"] == 0
     assert all("stopped responding" in test["output"] for test in results["tests"])
 
@@ -245,5 +250,6 @@ def test_exited_kernel_scores_zero(tmp_path):
     notebook = lesson_notebook("01_data", extra_cells=["import os\nos._exit(1)"])
     _, results = _grade(write(notebook, tmp_path / "a.ipynb"), tmp_path / "r.json")
     assert results["extra_data"]["execution"]["kernel_state"] == "dead"
+    assert results["extra_data"]["problem"] == "kernel died"
     assert results["score"] == 0
     assert all("kernel died" in test["output"] for test in results["tests"])

@@ -15,7 +15,8 @@ def add_parser(subparsers, name):
         "the scores in the Gradescope results.json format. Given a folder, grade every .ipynb in it into "
         "DIR/<name>.json and write DIR/summary.csv. Given no existing path or several paths (a shell "
         "pattern that matched no file or several), write score 0 to the results file with what was "
-        "found, and exit with status 2.",
+        "found, and exit with status 2. In a folder, a submission that could not be graded gets "
+        "score 0 and the others are still graded; the exit status is then 1.",
     )
     parser.add_argument("submission", metavar="SUBMISSION", nargs="*",
                         help="one .ipynb file, or one folder of them")
@@ -75,4 +76,9 @@ def _run_folder(folder, out, limits):
         print(f"{name}: {results['score']:g}/{results['extra_data']['max_score']:g}"
               + (f" (error: {results['extra_data']['error']})" if results["extra_data"]["error"] else ""))
     print(f"wrote {len(rows)} results and summary.csv to {out}")
+    ungraded = [name for name, results in rows if results["extra_data"]["error"]]
+    if ungraded:
+        print(f"gan-lab grade: error: {len(ungraded)} of {len(rows)} submissions could not be graded "
+              f"({', '.join(ungraded)}); their rows in summary.csv give the problem and the error.", file=sys.stderr)
+        return 1
     return 0

@@ -47,6 +47,8 @@ class ExecutionLog:
     timeouts: list = field(default_factory=list)
     kernel_state: str = "alive"  # alive, dead or unresponsive
     kernel_problem: str = ""
+    # Why the run stopped early: "", "kernel died", "kernel stopped responding" or "total time limit reached".
+    stop_reason: str = ""
     seconds: float = 0.0
 
     def to_dict(self):
@@ -110,6 +112,7 @@ class KernelSession:
             remaining = self.limits.total_timeout - (time.monotonic() - started)
             if remaining < 1:
                 self.log.timeouts.append({"cell": index, "reason": "total time limit reached before the cell ran"})
+                self.log.stop_reason = "total time limit reached"
                 break
             outcome = self.run_cell(cell, index, min(self.limits.cell_timeout, remaining))
             self.log.cells_run += 1
@@ -131,7 +134,7 @@ class KernelSession:
             self._recover_from_timeout(index)
             return "timeout"
         except DeadKernelError:
-            self.log.kernel_state = "dead"
+            self.log.kernel_state, self.log.stop_reason = "dead", "kernel died"
             self.log.kernel_problem = (f"the kernel died while running cell {index} (exit(), os._exit, "
                                        "a crash or running out of memory)")
             return "dead"
@@ -145,10 +148,10 @@ class KernelSession:
         try:
             self.client.execute_cell(ping, index, store_history=False)
         except CellTimeoutError:
-            self.log.kernel_state = "unresponsive"
+            self.log.kernel_state, self.log.stop_reason = "unresponsive", "kernel stopped responding"
             self.log.kernel_problem = f"the kernel stopped responding after cell {index} timed out and was interrupted"
         except DeadKernelError:
-            self.log.kernel_state = "dead"
+            self.log.kernel_state, self.log.stop_reason = "dead", "kernel died"
             self.log.kernel_problem = f"the kernel died after cell {index} timed out"
 
     @staticmethod

@@ -76,6 +76,29 @@ def grade_notebook(path, limits=Limits()):
     return graded_results(Path(path).name, lesson, outcomes, execution, time.monotonic() - started)
 
 
+def grade_submission(path, limits=Limits()):
+    """Grade one notebook and return its results dict, whatever happens.
+
+    A submission that cannot be graded, for its own fault or for the grader's (a kernel that
+    does not start, for instance), gets score 0 and the error.
+    """
+    try:
+        return grade_notebook(path, limits)
+    except SubmissionError as error:
+        return error_results(Path(path).name, error)
+    except Exception as error:  # noqa: BLE001 (one broken submission must not stop the others)
+        log.warning("could not grade %s: %s: %s", Path(path).name, type(error).__name__, error)
+        return error_results(Path(path).name, f"grading failed ({type(error).__name__}: {error})",
+                             lesson=_known_lesson(path))
+
+
+def _known_lesson(path):
+    try:
+        return read_submission(path)[1]
+    except (OSError, SubmissionError):
+        return None
+
+
 def grade_to_file(path, out, limits=Limits()):
     """Grade one notebook into ``out``; a submission that cannot be graded gets score 0 and the reason.
 
@@ -83,10 +106,7 @@ def grade_to_file(path, out, limits=Limits()):
     """
     if not Path(path).is_file():
         raise FileNotFoundError(f"Submission {path} not found.")
-    try:
-        results = grade_notebook(path, limits)
-    except SubmissionError as error:
-        results = error_results(Path(path).name, error)
+    results = grade_submission(path, limits)
     write_results(out, results)
     return results
 
@@ -145,15 +165,7 @@ def grade_folder(folder, out_dir, limits=Limits()):
     submissions = sorted(folder.glob("*.ipynb"))
     if not submissions:
         raise FileNotFoundError(f"No .ipynb files in {folder}.")
-    rows = []
-    for path in submissions:
-        try:
-            results = grade_notebook(path, limits)
-        except Exception as error:  # noqa: BLE001 (one broken submission must not stop the others)
-            log.warning("could not grade %s: %s", path.name, error)
-            results = error_results(path.name, error if isinstance(error, SubmissionError) else
-                                    f"grading failed ({type(error).__name__}: {error})")
-        rows.append((path.name, results))
+    rows = [(path.name, grade_submission(path, limits)) for path in submissions]
     # Every file is written only after the last kernel has stopped, so no submission's code can
     # overwrite another submission's results.
     for name, results in rows:

@@ -16,6 +16,8 @@ from gan_lab.files import atomic_write_text
 # Gradescope shows "after_published" tests once the grades are published, so hidden
 # checks stay out of the instant feedback but explain the final score.
 HIDDEN_VISIBILITY = "after_published"
+# The "problem" of a submission that could not be graded at all.
+UNGRADEABLE = "ungradeable"
 
 
 def test_entry(outcome):
@@ -47,14 +49,15 @@ def graded_results(notebook_name, lesson, outcomes, execution, seconds):
         "execution_time": round(seconds, 1),
         "tests": [test_entry(outcome) for outcome in outcomes],
         "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
-                       "execution": execution.to_dict(), "error": None},
+                       "execution": execution.to_dict(), "problem": execution.stop_reason or None, "error": None},
     }
 
 
 def error_results(notebook_name, error, lesson=None, seconds=0.0):
     """Return the results dict of a submission that could not be graded: score 0 and the reason.
 
-    ``notebook_name`` is None when no single notebook was submitted.
+    ``notebook_name`` is None when no single notebook was submitted. With a known ``lesson``,
+    ``max_score`` is the lesson's maximum, so the loss shows in the summary.
     """
     max_score = 0.0
     if lesson is not None:
@@ -65,7 +68,7 @@ def error_results(notebook_name, error, lesson=None, seconds=0.0):
         "execution_time": round(seconds, 1),
         "tests": [],
         "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
-                       "execution": None, "error": str(error)},
+                       "execution": None, "problem": UNGRADEABLE, "error": str(error)},
     }
 
 
@@ -79,18 +82,19 @@ def summary_csv(rows):
 
     ``rows`` are ``(submission file name, results dict)`` pairs. Columns: ``submission``,
     ``lesson``, one per check name seen (in order of first appearance), ``total``,
-    ``max_total`` and ``error``. A check that does not apply to a row's lesson is left empty.
+    ``max_total``, ``problem`` and ``error``. A check that does not apply to a row's lesson is
+    left empty. ``problem`` names why the submission could not be graded or stopped early.
     """
     checks = list(dict.fromkeys(test["name"] for _, results in rows for test in results["tests"]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "lesson", *checks, "total", "max_total", "error"])
+    writer.writerow(["submission", "lesson", *checks, "total", "max_total", "problem", "error"])
     for name, results in rows:
         scores = {test["name"]: test["score"] for test in results["tests"]}
         extra = results["extra_data"]
         writer.writerow([
             name, extra["lesson"] or "", *[_number(scores[check]) if check in scores else "" for check in checks],
-            _number(results["score"]), _number(extra["max_score"]), extra["error"] or "",
+            _number(results["score"]), _number(extra["max_score"]), extra["problem"] or "", extra["error"] or "",
         ])
     return buffer.getvalue()
 

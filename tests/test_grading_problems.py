@@ -1,0 +1,61 @@
+"""Submissions that stop early or cannot be graded, in real kernels: what the summary and the output contain.
+
+The notebooks here do not import TensorFlow themselves, so most of each test's time is the
+kernel's start and the probes.
+"""
+
+import csv
+import json
+
+from gan_lab.cli import main
+from lesson_notebooks import lesson_notebook, write
+
+import pytest
+
+SLEEP = "import time\ntime.sleep(1.5)"
+
+
+def _summary(out):
+    return {row["submission"]: row for row in csv.DictReader((out / "summary.csv").open())}
+
+
+@pytest.fixture(scope="module")
+def stopped(tmp_path_factory):
+    """A folder graded with a 3 s total time limit: one kernel that exits, one notebook too slow."""
+    folder = tmp_path_factory.mktemp("stopped")
+    write(lesson_notebook("01_data", setup="import os", checks=False, cells_before=["os._exit(1)"]),
+          folder / "exits.ipynb")
+    write(lesson_notebook("01_data", setup="import time", checks=False, cells_before=[SLEEP] * 4),
+          folder / "slow.ipynb")
+    out = tmp_path_factory.mktemp("stopped_results")
+    status = main(["grade", str(folder), "--out", str(out), "--total-timeout", "3", "--cell-timeout", "3"])
+    return status, out
+
+
+def test_stopped_submissions_are_graded(stopped):
+    status, out = stopped
+    assert status == 0
+    assert _summary(out)["exits.ipynb"]["error"] == ""
+
+
+def test_summary_names_why_run_stopped(stopped):
+    rows = _summary(stopped[1])
+    assert rows["exits.ipynb"]["problem"] == "kernel died"
+    assert rows["slow.ipynb"]["problem"] == "total time limit reached"
+    assert rows["exits.ipynb"]["max_total"] == "5"
+
+
+def test_kernel_that_cannot_start_is_ungradeable(tmp_path, capsys):
+    """60 MiB of address space is too little for the kernel itself, so it dies before it replies to the grader."""
+    folder, out = tmp_path / "submissions", tmp_path / "results"
+    folder.mkdir()
+    write(lesson_notebook("01_data"), folder / "a.ipynb")
+    status = main(["grade", str(folder), "--out", str(out), "--memory-mb", "60"])
+    row = _summary(out)["a.ipynb"]
+    assert status == 1
+    assert row["problem"] == "ungradeable"
+    assert row["total"] == "0"
+    assert row["max_total"] == "5"
+    assert "grading failed" in row["error"]
+    assert "1 of 1 submissions could not be graded" in capsys.readouterr().err
+    assert json.loads((out / "a.json").read_text())["extra_data"]["lesson"] == "01_data"
