@@ -233,6 +233,7 @@ def test_memory_limit_and_interrupted_loop(tmp_path):
     assert [error["ename"] for error in execution["errors"]] == ["MemoryError"]
     assert [timeout["cell"] for timeout in execution["timeouts"]] == [4]
     assert execution["kernel_state"] == "alive"
+    assert "The grader ran this kernel with --memory-mb 6144. If the notebook needs" in results["output"]
     assert results["score"] == results["extra_data"]["max_score"]
 
 

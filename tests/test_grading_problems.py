@@ -57,5 +57,20 @@ def test_kernel_that_cannot_start_is_ungradeable(tmp_path, capsys):
     assert row["total"] == "0"
     assert row["max_total"] == "5"
     assert "grading failed" in row["error"]
+    assert "--memory-mb 60 is below the 3072 MiB" in row["error"]
     assert "1 of 1 submissions could not be graded" in capsys.readouterr().err
     assert json.loads((out / "a.json").read_text())["extra_data"]["lesson"] == "01_data"
+
+
+def test_low_memory_limit_names_option(tmp_path, capsys):
+    """1000 MiB is too little address space for TensorFlow, so the notebook's import of keras fails."""
+    out = tmp_path / "results.json"
+    status = main(["grade", str(write(lesson_notebook("01_data"), tmp_path / "a.ipynb")), "--out", str(out),
+                   "--memory-mb", "1000"])
+    results = json.loads(out.read_text())
+    assert status == 0
+    assert results["score"] == 0
+    assert "failed to map segment" in results["output"]
+    assert "--memory-mb 1000, below the 3072 MiB" in results["output"]
+    assert "Raise --memory-mb to 3072 or more" in results["output"]
+    assert "warning: a.ipynb: Memory limit:" in capsys.readouterr().err

@@ -65,7 +65,14 @@ def run(args):
         print(f"wrote score 0 to {args.out}")
         return 2
     print(f"{Path(paths[0]).name}: {results['score']:g}/{results['extra_data']['max_score']:g} points; wrote {args.out}")
+    _warn_memory(Path(paths[0]).name, results)
     return 0
+
+
+def _warn_memory(name, results):
+    execution = results["extra_data"]["execution"] or {}
+    if execution.get("memory_problem"):
+        print(f"gan-lab grade: warning: {name}: {execution['memory_problem']}", file=sys.stderr)
 
 
 def _run_folder(folder, out, limits):
@@ -75,6 +82,7 @@ def _run_folder(folder, out, limits):
     for name, results in rows:
         print(f"{name}: {results['score']:g}/{results['extra_data']['max_score']:g}"
               + (f" (error: {results['extra_data']['error']})" if results["extra_data"]["error"] else ""))
+        _warn_memory(name, results)
     print(f"wrote {len(rows)} results and summary.csv to {out}")
     ungraded = [name for name, results in rows if results["extra_data"]["error"]]
     if ungraded:

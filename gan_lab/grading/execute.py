@@ -18,6 +18,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
+from gan_lab.grading.limits import is_memory_error, memory_advice
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class ExecutionLog:
     kernel_problem: str = ""
     # Why the run stopped early: "", "kernel died", "kernel stopped responding" or "total time limit reached".
     stop_reason: str = ""
+    # Advice when an error suggests that the kernel's memory limit is too low, else "".
+    memory_problem: str = ""
     seconds: float = 0.0
 
     def to_dict(self):
@@ -117,7 +120,9 @@ class KernelSession:
             outcome = self.run_cell(cell, index, min(self.limits.cell_timeout, remaining))
             self.log.cells_run += 1
             if outcome == "error":
-                self.log.errors.append({"cell": index, **self.cell_error(cell)})
+                error = self.cell_error(cell)
+                self.log.errors.append({"cell": index, **error})
+                self.note_memory_error(f"cell {index}", error.get("ename", ""), error.get("evalue", ""))
             elif outcome == "timeout":
                 self.log.timeouts.append({"cell": index, "reason": f"no result within {min(self.limits.cell_timeout, remaining):.0f} s"})
             if not self.usable:
@@ -153,6 +158,11 @@ class KernelSession:
         except DeadKernelError:
             self.log.kernel_state, self.log.stop_reason = "dead", "kernel died"
             self.log.kernel_problem = f"the kernel died after cell {index} timed out"
+
+    def note_memory_error(self, where, ename, evalue):
+        """Record advice on ``--memory-mb`` when a memory limit is set and ``ename`` looks like hitting it."""
+        if self.limits.memory_mb > 0 and not self.log.memory_problem and is_memory_error(ename, evalue):
+            self.log.memory_problem = memory_advice(self.limits.memory_mb, where, ename, evalue[:200])
 
     @staticmethod
     def cell_error(cell):

@@ -16,7 +16,7 @@ import nbformat
 
 from gan_lab.checks import lesson_exercises
 from gan_lab.grading.execute import KernelSession
-from gan_lab.grading.limits import Limits
+from gan_lab.grading.limits import RECOMMENDED_MEMORY_MB, Limits
 from gan_lab.grading.probing import probe_exercises, verify_exercises
 from gan_lab.grading.results import error_results, graded_results, summary_csv, write_results
 from gan_lab.files import atomic_write_text
@@ -88,8 +88,11 @@ def grade_submission(path, limits=Limits()):
         return error_results(Path(path).name, error)
     except Exception as error:  # noqa: BLE001 (one broken submission must not stop the others)
         log.warning("could not grade %s: %s: %s", Path(path).name, type(error).__name__, error)
-        return error_results(Path(path).name, f"grading failed ({type(error).__name__}: {error})",
-                             lesson=_known_lesson(path))
+        message = f"grading failed ({type(error).__name__}: {error})."
+        if 0 < limits.memory_mb < RECOMMENDED_MEMORY_MB:
+            message += (f" The memory limit may be the cause: --memory-mb {limits.memory_mb} is below the "
+                        f"{RECOMMENDED_MEMORY_MB} MiB (3 GiB) that TensorFlow needs. Raise it and grade again.")
+        return error_results(Path(path).name, message, lesson=_known_lesson(path))
 
 
 def _known_lesson(path):

@@ -53,11 +53,18 @@ def run_probe_in_kernel(session, exercise, probe, private_dir):
     if not out.is_file():
         error = session.cell_error(cell)
         detail = f" ({error['ename']}: {error['evalue']})" if error else ""
+        if error:
+            session.note_memory_error(f"the check {exercise.id}", error["ename"], error["evalue"])
         return {"status": "no_data", "reason": f"the check did not finish{detail}."}
     try:
-        return json.loads(out.read_text(encoding="utf-8"))
+        data = json.loads(out.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         return {"status": "no_data", "reason": f"the check's data could not be read ({error})."}
+    if data.get("status") == "error" and isinstance(data.get("error"), str) and data["error"]:
+        # The error text ends with the "Type: message" line of the exception that the learner's code raised.
+        ename, _, evalue = data["error"].splitlines()[-1].partition(": ")
+        session.note_memory_error(f"your code, when the check {exercise.id} called it,", ename, evalue)
+    return data
 
 
 def probe_exercises(session, exercises, private_dir):

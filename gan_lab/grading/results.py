@@ -43,6 +43,8 @@ def graded_results(notebook_name, lesson, outcomes, execution, seconds):
         lines.append(f"Cell {timeout['cell']} timed out: {timeout['reason']}.")
     if execution.kernel_problem:
         lines.append(f"The notebook stopped early: {execution.kernel_problem}.")
+    if execution.memory_problem:
+        lines.append(execution.memory_problem)
     return {
         "score": score,
         "output": "\n".join(lines),
