@@ -231,7 +231,9 @@ def test_memory_limit_and_interrupted_loop(tmp_path):
                         "--cell-timeout", "3", "--memory-mb", "6144")
     execution = results["extra_data"]["execution"]
     assert [error["ename"] for error in execution["errors"]] == ["MemoryError"]
-    assert [timeout["cell"] for timeout in execution["timeouts"]] == [4]
+    assert [timeout["cell"] for timeout in execution["timeouts"]] == [5]
+    assert "Time-out in cell 5 (code cell 4), which starts `while True:`: no result within 3 s." in results["output"]
+    assert "Error in cell 4 (code cell 3), which starts `big = np.empty(2**31)" in results["output"]
     assert execution["kernel_state"] == "alive"
     assert "The grader ran this kernel with --memory-mb 6144. If the notebook needs" in results["output"]
     assert results["score"] == results["extra_data"]["max_score"]

@@ -7,28 +7,35 @@ kernel's start and the probes.
 import csv
 import json
 
-from gan_lab.cli import main
-from lesson_notebooks import lesson_notebook, write
-
 import pytest
 
-SLEEP = "import time\ntime.sleep(1.5)"
+from gan_lab.cli import main
+from lesson_notebooks import lesson_notebook, write
 
 
 def _summary(out):
     return {row["submission"]: row for row in csv.DictReader((out / "summary.csv").open())}
 
 
+def _output(out, name):
+    return json.loads((out / f"{name}.json").read_text())["output"]
+
+
 @pytest.fixture(scope="module")
 def stopped(tmp_path_factory):
-    """A folder graded with a 3 s total time limit: one kernel that exits, one notebook too slow."""
+    """A folder graded with a 2 s total time limit: one kernel that exits, one notebook too slow.
+
+    The sleeping cell gets the 1 s left of the total limit and times out, so the time left
+    after it is under 1 s and the grader stops before ``x = 1``.
+    """
     folder = tmp_path_factory.mktemp("stopped")
     write(lesson_notebook("01_data", setup="import os", checks=False, cells_before=["os._exit(1)"]),
           folder / "exits.ipynb")
-    write(lesson_notebook("01_data", setup="import time", checks=False, cells_before=[SLEEP] * 4),
+    write(lesson_notebook("01_data", setup="import time", checks=False,
+                          cells_before=["time.sleep(2.2)", "x = 1", "y = 2"]),
           folder / "slow.ipynb")
     out = tmp_path_factory.mktemp("stopped_results")
-    status = main(["grade", str(folder), "--out", str(out), "--total-timeout", "3", "--cell-timeout", "3"])
+    status = main(["grade", str(folder), "--out", str(out), "--total-timeout", "2", "--cell-timeout", "10"])
     return status, out
 
 
@@ -43,6 +50,18 @@ def test_summary_names_why_run_stopped(stopped):
     assert rows["exits.ipynb"]["problem"] == "kernel died"
     assert rows["slow.ipynb"]["problem"] == "total time limit reached"
     assert rows["exits.ipynb"]["max_total"] == "5"
+
+
+def test_output_names_cells_not_run(stopped):
+    output = _output(stopped[1], "slow")
+    assert "Time-out in cell 3 (code cell 2), which starts `time.sleep(2.2)`: no result within 1 s." in output
+    assert ("The total time limit ran out before cell 4 (code cell 3), which starts `x = 1`, "
+            "so that cell and the 2 code cells after it did not run.") in output
+
+
+def test_output_names_cell_that_exited(stopped):
+    output = _output(stopped[1], "exits")
+    assert "the kernel died during cell 3 (code cell 2), which starts `os._exit(1)`." in output
 
 
 def test_kernel_that_cannot_start_is_ungradeable(tmp_path, capsys):

@@ -18,6 +18,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
+from gan_lab.grading.cells import cell_label
 from gan_lab.grading.limits import is_memory_error, memory_advice
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,12 @@ class ExecutionLog:
 
     code_cells: int = 0
     cells_run: int = 0
+    # Each error and time-out names its cell: "cell" and "code_cell" count from 1, "label" is
+    # the cell's name in messages (see gan_lab.grading.cells).
     errors: list = field(default_factory=list)
     timeouts: list = field(default_factory=list)
+    # Names of the code cells that the total time limit left unrun.
+    not_run: list = field(default_factory=list)
     kernel_state: str = "alive"  # alive, dead or unresponsive
     kernel_problem: str = ""
     # Why the run stopped early: "", "kernel died", "kernel stopped responding" or "total time limit reached".
@@ -67,6 +72,9 @@ class KernelSession:
 
     def __init__(self, notebook, workdir, limits):
         self.notebook = notebook
+        # nbclient stores each executed cell at its index in the notebook, so the probe cells and
+        # the trivial cell after a time-out replace cells there. Messages name the submitted cells.
+        self.submitted_cells = list(notebook.cells)
         self.limits = limits
         self.log = ExecutionLog()
         manager = LimitedKernelManager(kernel_name="python3")
@@ -109,29 +117,41 @@ class KernelSession:
     def run_notebook(self):
         """Run every code cell in order, within the per-cell and total time limits."""
         started = time.monotonic()
-        cells = [(index, cell) for index, cell in enumerate(self.notebook.cells) if cell.cell_type == "code"]
+        cells = [(index, cell) for index, cell in enumerate(self.submitted_cells) if cell.cell_type == "code"]
         self.log.code_cells = len(cells)
-        for index, cell in cells:
+        for position, (index, cell) in enumerate(cells):
             remaining = self.limits.total_timeout - (time.monotonic() - started)
             if remaining < 1:
-                self.log.timeouts.append({"cell": index, "reason": "total time limit reached before the cell ran"})
+                self.log.not_run = [self.label(later) for later, _ in cells[position:]]
                 self.log.stop_reason = "total time limit reached"
                 break
-            outcome = self.run_cell(cell, index, min(self.limits.cell_timeout, remaining))
+            timeout = max(1, int(min(self.limits.cell_timeout, remaining)))
+            outcome = self.run_cell(cell, index, timeout)
             self.log.cells_run += 1
             if outcome == "error":
                 error = self.cell_error(cell)
-                self.log.errors.append({"cell": index, **error})
-                self.note_memory_error(f"cell {index}", error.get("ename", ""), error.get("evalue", ""))
+                self.log.errors.append({**self._where(index), **error})
+                self.note_memory_error(f"{self.label(index)},", error.get("ename", ""), error.get("evalue", ""))
             elif outcome == "timeout":
-                self.log.timeouts.append({"cell": index, "reason": f"no result within {min(self.limits.cell_timeout, remaining):.0f} s"})
+                self.log.timeouts.append({**self._where(index), "seconds": timeout})
             if not self.usable:
                 break
         self.log.seconds = round(time.monotonic() - started, 2)
         return self.log
 
+    def label(self, index):
+        """Return the name of notebook cell ``index`` for messages (see ``gan_lab.grading.cells``)."""
+        return cell_label(self.submitted_cells, index) if index >= 0 else "a check's run of your code"
+
+    def _where(self, index):
+        code_cell = sum(1 for cell in self.submitted_cells[: index + 1] if cell.cell_type == "code")
+        return {"cell": index + 1, "code_cell": code_cell, "label": self.label(index)}
+
     def run_cell(self, cell, index, timeout, store_history=True):
-        """Run one cell; return "ok", "error", "timeout" or "dead". Updates the kernel state."""
+        """Run one cell; return "ok", "error", "timeout" or "dead". Updates the kernel state.
+
+        ``index`` is the cell's 0-based position in the notebook, or -1 for a cell of the grader.
+        """
         self.client.timeout = max(1, int(timeout))
         try:
             self.client.execute_cell(cell, index, store_history=store_history)
@@ -140,8 +160,8 @@ class KernelSession:
             return "timeout"
         except DeadKernelError:
             self.log.kernel_state, self.log.stop_reason = "dead", "kernel died"
-            self.log.kernel_problem = (f"the kernel died while running cell {index} (exit(), os._exit, "
-                                       "a crash or running out of memory)")
+            self.log.kernel_problem = (f"the kernel died during {self.label(index)}. Causes: exit(), os._exit, "
+                                       "a crash or running out of memory")
             return "dead"
         has_error = any(output.get("output_type") == "error" for output in cell.get("outputs", []))
         return "error" if has_error else "ok"
@@ -154,10 +174,11 @@ class KernelSession:
             self.client.execute_cell(ping, index, store_history=False)
         except CellTimeoutError:
             self.log.kernel_state, self.log.stop_reason = "unresponsive", "kernel stopped responding"
-            self.log.kernel_problem = f"the kernel stopped responding after cell {index} timed out and was interrupted"
+            self.log.kernel_problem = (f"the kernel stopped responding after {self.label(index)} timed out "
+                                       "and was interrupted")
         except DeadKernelError:
             self.log.kernel_state, self.log.stop_reason = "dead", "kernel died"
-            self.log.kernel_problem = f"the kernel died after cell {index} timed out"
+            self.log.kernel_problem = f"the kernel died after {self.label(index)} timed out"
 
     def note_memory_error(self, where, ename, evalue):
         """Record advice on ``--memory-mb`` when a memory limit is set and ``ename`` looks like hitting it."""

@@ -38,7 +38,8 @@ def probe_cell_source(request):
 def run_probe_in_kernel(session, exercise, probe, private_dir):
     """Run one probe in ``session``'s kernel and return its data (a dict with a ``status``)."""
     if not session.usable:
-        return {"status": "no_data", "reason": session.log.kernel_problem or "the kernel is not running."}
+        reason = f"{session.log.kernel_problem}." if session.log.kernel_problem else "the kernel is not running."
+        return {"status": "no_data", "reason": reason}
     token = secrets.token_hex(16)
     out = Path(private_dir) / f"probe-{token}.json"
     request = {"probe_file": probe_file(exercise), "probe": probe, "out": str(out), "token": token}

@@ -35,16 +35,7 @@ def graded_results(notebook_name, lesson, outcomes, execution, seconds):
     """Return the results dict of a notebook that ran; ``execution`` is an ``ExecutionLog``."""
     score = sum(outcome.score for outcome in outcomes)
     max_score = sum(outcome.max_score for outcome in outcomes)
-    lines = [f"{notebook_name}: lesson {lesson}, {score:g}/{max_score:g} points."]
-    if execution.errors:
-        cells = ", ".join(f"{error['cell']} ({error.get('ename', '')})" for error in execution.errors)
-        lines.append(f"Cells that raised an error: {cells}.")
-    for timeout in execution.timeouts:
-        lines.append(f"Cell {timeout['cell']} timed out: {timeout['reason']}.")
-    if execution.kernel_problem:
-        lines.append(f"The notebook stopped early: {execution.kernel_problem}.")
-    if execution.memory_problem:
-        lines.append(execution.memory_problem)
+    lines = [f"{notebook_name}: lesson {lesson}, {score:g}/{max_score:g} points.", *execution_lines(execution)]
     return {
         "score": score,
         "output": "\n".join(lines),
@@ -53,6 +44,27 @@ def graded_results(notebook_name, lesson, outcomes, execution, seconds):
         "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
                        "execution": execution.to_dict(), "problem": execution.stop_reason or None, "error": None},
     }
+
+
+def execution_lines(execution):
+    """Return the output lines on what went wrong while the notebook ran; ``execution`` is an ``ExecutionLog``."""
+    lines = [f"Error in {error['label']}: {error.get('ename', '')}: {_short(error.get('evalue', ''))}"
+             for error in execution.errors]
+    lines += [f"Time-out in {timeout['label']}: no result within {timeout['seconds']} s." for timeout in execution.timeouts]
+    if execution.not_run:
+        after = len(execution.not_run) - 1
+        later = "" if after == 0 else f" and the {after} code cell{'s' if after > 1 else ''} after it"
+        lines.append(f"The total time limit ran out before {execution.not_run[0]}, so that cell{later} did not run.")
+    if execution.kernel_problem:
+        lines.append(f"The notebook stopped early: {execution.kernel_problem}.")
+    if execution.memory_problem:
+        lines.append(execution.memory_problem)
+    return lines
+
+
+def _short(text, limit=120):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def error_results(notebook_name, error, lesson=None, seconds=0.0):
