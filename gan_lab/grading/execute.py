@@ -7,36 +7,28 @@ stopped responding.
 
 import logging
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
 from gan_lab.grading.cells import cell_label
+from gan_lab.grading.kernel_process import JUPYTER_LOG, LimitedKernelManager, kernel_environment, kill_process_group
 from gan_lab.grading.limits import is_memory_error, memory_advice
 
 log = logging.getLogger(__name__)
 
-LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
 # After an interrupt, a kernel that does not complete a trivial cell within this time (or the
 # cell time limit, if shorter) is treated as hung (a loop that catches KeyboardInterrupt, for instance).
 PING_TIMEOUT = 15
-
-
-class LimitedKernelManager(AsyncKernelManager):
-    """A kernel manager that starts the kernel through ``kernel_launcher.py`` with a memory limit."""
-
-    memory_mb = 0
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        command = super().format_kernel_cmd(extra_arguments)
-        return [sys.executable, str(LAUNCHER), str(int(self.memory_mb) * 2**20), "--", *command]
+# Bytes of the kernel's own stdout and stderr shown in the grader's debug log when it stops.
+KERNEL_OUTPUT_TAIL = 4000
 
 
 @dataclass
@@ -77,21 +69,36 @@ class KernelSession:
         self.submitted_cells = list(notebook.cells)
         self.limits = limits
         self.log = ExecutionLog()
-        manager = LimitedKernelManager(kernel_name="python3")
+        manager = LimitedKernelManager(kernel_name="python3", log=JUPYTER_LOG)
         manager.memory_mb = limits.memory_mb
         if sys.platform != "win32":
             # Unix sockets in the kernel's working folder, so the kernel opens no TCP port.
             manager.transport = "ipc"
             manager.ip = str(Path(workdir) / ".kernel")
+        self.manager = manager
         self.client = NotebookClient(
             notebook, km=manager, kernel_name="python3", timeout=int(limits.cell_timeout),
             allow_errors=True, record_timing=False, resources={"metadata": {"path": str(workdir)}},
+            shutdown_kernel="immediate", log=JUPYTER_LOG,
         )
         self._context = None
+        self._kernel_output = None
 
     def __enter__(self):
-        self._context = self.client.setup_kernel()
-        self._context.__enter__()
+        # The kernel's own stdout and stderr (TensorFlow's start-up lines, warnings) go to a
+        # temporary file, not the grader's terminal. Its cells' outputs still reach the
+        # notebook through Jupyter's messages.
+        self._kernel_output = tempfile.TemporaryFile()
+        # cleanup_kc: nbclient then shuts the kernel down and closes the client's channels on
+        # exit. By default it does neither for a kernel manager that it did not create.
+        self._context = self.client.setup_kernel(
+            cleanup_kc=True, env=kernel_environment(), stdout=self._kernel_output, stderr=self._kernel_output,
+        )
+        try:
+            self._context.__enter__()
+        except BaseException:
+            self._stop_processes()
+            raise
         return self
 
     def __exit__(self, *exc_info):
@@ -99,16 +106,25 @@ class KernelSession:
             self._context.__exit__(None, None, None)
         except Exception as error:  # noqa: BLE001 (a kernel that is already gone cannot be shut down cleanly)
             log.warning("kernel shutdown failed: %s", error)
-        # nbclient leaves a kernel manager it was given running, so stop the kernel here: learner
-        # code, threads included, must not outlive the notebook and touch the results.
-        # NOTE: a process that the learner's code started itself is not stopped.
-        manager = self.client.km
-        try:
-            if run_sync(manager.is_alive)():
-                run_sync(manager.shutdown_kernel)(now=True)
-        except Exception as error:  # noqa: BLE001 (the kernel may have died in the meantime)
-            log.warning("kernel shutdown failed: %s", error)
+        self._stop_processes()
         return False
+
+    def _stop_processes(self):
+        """Kill the kernel's process group and log the kernel's own output at DEBUG level.
+
+        The group includes processes that the learner's code started (``subprocess``,
+        ``os.fork``), which outlive a kernel that exits or dies on its own. Learner code,
+        threads included, must not outlive the notebook and touch the results.
+        """
+        if kill_process_group(self.manager.kernel_pid):
+            log.debug("killed the kernel's process group %s", self.manager.kernel_pid)
+        if self._kernel_output is not None:
+            self._kernel_output.seek(0, 2)
+            self._kernel_output.seek(max(0, self._kernel_output.tell() - KERNEL_OUTPUT_TAIL))
+            tail = self._kernel_output.read().decode("utf-8", "replace")
+            log.debug("kernel's own output (last %d bytes):\n%s", KERNEL_OUTPUT_TAIL, tail)
+            self._kernel_output.close()
+            self._kernel_output = None
 
     @property
     def usable(self):
@@ -167,7 +183,7 @@ class KernelSession:
         return "error" if has_error else "ok"
 
     def _recover_from_timeout(self, index):
-        run_sync(self.client.km.interrupt_kernel)()
+        run_sync(self.manager.interrupt_kernel)()
         ping = nbformat.v4.new_code_cell("pass")
         self.client.timeout = int(min(PING_TIMEOUT, max(self.limits.cell_timeout, 2)))
         try:
