@@ -87,6 +87,12 @@ def make_gan_frozen_too_early(generator, discriminator):
     return gan
 
 
+def make_discriminator_frozen(image_shape):
+    discriminator = make_discriminator(image_shape)
+    discriminator.trainable = False
+    return discriminator
+
+
 def make_gan_shared_optimizer(generator, discriminator):
     gan = CombinedGAN(generator, discriminator)
     gan.compile(optimizer=discriminator.optimizer, loss=keras.losses.BinaryCrossentropy())

@@ -1,5 +1,7 @@
 """The graded checks in-process: reference solutions pass, each mistake loses its points."""
 
+from pathlib import Path
+
 import pytest
 
 import reference_solutions as reference
@@ -39,7 +41,9 @@ MISTAKES = [
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_not_frozen,
      {"generator step freezes discriminator"}, "not frozen"),
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_frozen_too_early,
-     {"discriminator learns in its own step"}, "never learns"),
+     {"discriminator learns in its own step", "generator step freezes discriminator"}, "never learns"),
+    ("03_discriminator.make_discriminator", "make_discriminator", reference.make_discriminator_frozen,
+     {"make_discriminator is compiled", "make_discriminator works for 28x28x1"}, "0 trainable variables"),
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_shared_optimizer,
      {"discriminator learns in its own step", "generator step freezes discriminator",
       "combined model has its own optimizer"}, "optimizer"),
@@ -270,3 +274,29 @@ def test_frozen_hint_names_tracing():
     assert "before the first train_on_batch" in message
     assert "when it traces the training function" in message
     assert "before compiling" not in message
+
+
+def test_error_message_hides_grader_files():
+    """An error raised inside Keras shows the learner's cell and the error, not Keras's or gan_lab's files."""
+    import keras
+
+    import gan_lab
+
+    namespace = {**NAMESPACE, "keras": keras}
+    cell = "def make_gan(generator, discriminator):\n    gan = keras.Sequential([generator, discriminator])\n" \
+           "    gan.compile(optimizer='no-such-optimizer')\n    return gan\n"
+    # The file name that ipykernel gives a notebook cell.
+    exec(compile(cell, "/tmp/ipykernel_1234/567890.py", "exec"), namespace)
+    message = _message(run_exercise("04_combined_gan.make_gan", namespace), "discriminator learns in its own step")
+    assert "In a notebook cell, line 3, in make_gan" in message
+    assert "ValueError: Could not interpret optimizer identifier: no-such-optimizer" in message
+    assert "site-packages" not in message
+    assert str(Path(gan_lab.__file__).parent) not in message
+
+
+def test_frozen_everywhere_earns_no_freeze_point():
+    report = run_exercise("04_combined_gan.make_gan", {**NAMESPACE, "make_gan": reference.make_gan_frozen_too_early})
+    message = _message(report, "generator step freezes discriminator")
+    assert "a discriminator frozen everywhere" in message
+    assert "only because it never learns" in message
+    assert report.score == 2

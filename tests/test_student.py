@@ -88,10 +88,12 @@ def test_instruction_with_quotes_stays_valid():
 
 def test_marker_without_end_names_notebook_and_cell():
     notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Lesson"),
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_code_cell("def f():\n    # BEGIN SOLUTION: Write f.\n    return 1"),
     ])
-    with pytest.raises(MarkerError, match=r"lesson\.ipynb, cell 1 .*line 2 has no '# END SOLUTION'"):
+    with pytest.raises(MarkerError, match=r"lesson\.ipynb, cell 3 \(code cell 2\), which starts `def f\(\):`: "
+                                          r"'# BEGIN SOLUTION' on line 2 has no '# END SOLUTION'"):
         student_notebook(notebook, "lesson.ipynb")
 
 
@@ -106,7 +108,7 @@ def test_student_command_reports_marker_error(tmp_path, capsys):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("# BEGIN SOLUTION\nx = 1")])
     write(notebook, source / "broken.ipynb")
     assert main(["student", str(source), "--out", str(tmp_path / "out")]) == 2
-    assert "broken.ipynb, cell 0" in capsys.readouterr().err
+    assert "broken.ipynb, cell 1 (code cell 1), which starts `# BEGIN SOLUTION`" in capsys.readouterr().err
     assert not (tmp_path / "out" / "broken.ipynb").exists()
 
 

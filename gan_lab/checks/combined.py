@@ -84,6 +84,18 @@ def verify_discriminator_learns(data):
 
 
 def verify_gan_step_frozen(data):
+    # A discriminator frozen everywhere (trainable = False before its own first step) also
+    # leaves the combined step unchanged, but only because it never learns: no freezing point.
+    for order, step, problem in _each_step(data, "discriminator"):
+        if problem is None and not step["error"] and (step["total"] == 0 or step["changed"] == 0):
+            return failure(
+                "the discriminator frozen in the combined model's step only, and trainable in its own step",
+                f"a discriminator frozen everywhere: its own step ({order.replace('_', ' ')}) changed 0 of its "
+                f"{step['total']} trainable variables too, so gan.train_on_batch leaves it unchanged only "
+                "because it never learns",
+                "do not set discriminator.trainable. Use gan_lab.CombinedGAN(generator, discriminator), whose "
+                "train_step updates generator.trainable_variables only.",
+            )
     return _first_problem(data, "gan", _judge_gan_step)
 
 

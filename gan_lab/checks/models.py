@@ -118,6 +118,12 @@ def verify_discriminator_compiled(data):
             "binary cross-entropy as the loss", f"loss {data['loss']!r}",
             "use loss=keras.losses.BinaryCrossentropy(): real versus fake is a two-class problem.",
         )
+    if data.get("trainable_variables") == 0:
+        return failure(
+            "a discriminator that its own train_on_batch can update", "0 trainable variables (trainable is False)",
+            "do not set discriminator.trainable = False in make_discriminator: Keras 3 reads the flag when "
+            "train_on_batch first runs, so the discriminator would never learn.",
+        )
     return None
 
 

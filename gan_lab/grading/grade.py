@@ -16,7 +16,7 @@ import nbformat
 
 from gan_lab.checks import lesson_exercises
 from gan_lab.grading.execute import KernelSession
-from gan_lab.grading.limits import Limits
+from gan_lab.grading.limits import RECOMMENDED_MEMORY_MB, Limits
 from gan_lab.grading.probing import probe_exercises, verify_exercises
 from gan_lab.grading.results import error_results, graded_results, summary_csv, write_results
 from gan_lab.files import atomic_write_text
@@ -76,6 +76,32 @@ def grade_notebook(path, limits=Limits()):
     return graded_results(Path(path).name, lesson, outcomes, execution, time.monotonic() - started)
 
 
+def grade_submission(path, limits=Limits()):
+    """Grade one notebook and return its results dict, whatever happens.
+
+    A submission that cannot be graded, for its own fault or for the grader's (a kernel that
+    does not start, for instance), gets score 0 and the error.
+    """
+    try:
+        return grade_notebook(path, limits)
+    except SubmissionError as error:
+        return error_results(Path(path).name, error)
+    except Exception as error:  # noqa: BLE001 (one broken submission must not stop the others)
+        log.warning("could not grade %s: %s: %s", Path(path).name, type(error).__name__, error)
+        message = f"grading failed ({type(error).__name__}: {error})."
+        if 0 < limits.memory_mb < RECOMMENDED_MEMORY_MB:
+            message += (f" The memory limit may be the cause: --memory-mb {limits.memory_mb} is below the "
+                        f"{RECOMMENDED_MEMORY_MB} MiB (3 GiB) that TensorFlow needs. Raise it and grade again.")
+        return error_results(Path(path).name, message, lesson=_known_lesson(path))
+
+
+def _known_lesson(path):
+    try:
+        return read_submission(path)[1]
+    except (OSError, SubmissionError):
+        return None
+
+
 def grade_to_file(path, out, limits=Limits()):
     """Grade one notebook into ``out``; a submission that cannot be graded gets score 0 and the reason.
 
@@ -83,10 +109,49 @@ def grade_to_file(path, out, limits=Limits()):
     """
     if not Path(path).is_file():
         raise FileNotFoundError(f"Submission {path} not found.")
-    try:
-        results = grade_notebook(path, limits)
-    except SubmissionError as error:
-        results = error_results(Path(path).name, error)
+    results = grade_submission(path, limits)
+    write_results(out, results)
+    return results
+
+
+# The learner reads this in results.json when the submission is not exactly one notebook.
+ONE_NOTEBOOK_HINT = "Submit exactly one .ipynb file (the lesson notebook you worked in), then submit again."
+LISTED_NAMES = 10
+
+
+def not_one_notebook_message(paths):
+    """Return why ``paths`` (the SUBMISSION arguments) do not name one notebook, for the results file.
+
+    Covers no path at all, one path that does not exist (often a shell pattern such as
+    ``submission/*.ipynb`` that matched no file, which the shell passes on unchanged), and
+    several paths (a pattern that matched several files).
+    """
+    paths = [Path(path) for path in paths]
+    if not paths:
+        return f"No notebook was found: no submission path was given. {ONE_NOTEBOOK_HINT}"
+    if len(paths) > 1:
+        names = ", ".join(path.name for path in paths[:LISTED_NAMES])
+        more = f" and {len(paths) - LISTED_NAMES} more" if len(paths) > LISTED_NAMES else ""
+        return f"Found {len(paths)} files where one notebook was expected: {names}{more}. {ONE_NOTEBOOK_HINT}"
+    path = paths[0]
+    pattern = " (a pattern that matched no file)" if any(mark in path.name for mark in "*?[") else ""
+    state = "is not a file" if path.exists() else "does not exist"
+    return f"No notebook was found: {path}{pattern} {state}. {_folder_contents(path.parent)}{ONE_NOTEBOOK_HINT}"
+
+
+def _folder_contents(folder):
+    if not folder.is_dir():
+        return ""
+    names = sorted(entry.name for entry in folder.iterdir() if not entry.name.startswith("."))
+    if not names:
+        return f"The folder {folder} is empty. "
+    more = f" and {len(names) - LISTED_NAMES} more" if len(names) > LISTED_NAMES else ""
+    return f"The folder {folder} contains: {', '.join(names[:LISTED_NAMES])}{more}. "
+
+
+def write_not_one_notebook(paths, out):
+    """Write score 0 to ``out`` for SUBMISSION arguments that are not one notebook; return the results."""
+    results = error_results(None, not_one_notebook_message(paths))
     write_results(out, results)
     return results
 
@@ -103,15 +168,7 @@ def grade_folder(folder, out_dir, limits=Limits()):
     submissions = sorted(folder.glob("*.ipynb"))
     if not submissions:
         raise FileNotFoundError(f"No .ipynb files in {folder}.")
-    rows = []
-    for path in submissions:
-        try:
-            results = grade_notebook(path, limits)
-        except Exception as error:  # noqa: BLE001 (one broken submission must not stop the others)
-            log.warning("could not grade %s: %s", path.name, error)
-            results = error_results(path.name, error if isinstance(error, SubmissionError) else
-                                    f"grading failed ({type(error).__name__}: {error})")
-        rows.append((path.name, results))
+    rows = [(path.name, grade_submission(path, limits)) for path in submissions]
     # Every file is written only after the last kernel has stopped, so no submission's code can
     # overwrite another submission's results.
     for name, results in rows:

@@ -5,6 +5,10 @@ before it sets the limit. ``RLIMIT_AS`` caps the kernel's address space and surv
 ``exec`` into the kernel. An allocation beyond it fails with ``MemoryError`` in the
 learner's cell instead of exhausting the machine. A limit of 0 means no limit. Platforms
 without the ``resource`` module (Windows) start the kernel without a limit.
+
+On POSIX the launcher also makes the kernel the leader of a new session, unless the caller
+started it as one (jupyter_client 8 does), so the kernel's process group holds it and the
+processes that learner code starts, and the grader can kill them all together.
 """
 
 import os
@@ -16,6 +20,8 @@ def main(argv):
         sys.exit("usage: kernel_launcher.py BYTES -- KERNEL_COMMAND...")
     limit = int(argv[1])
     command = argv[3:]
+    if hasattr(os, "setsid") and os.getsid(0) != os.getpid():
+        os.setsid()
     if limit > 0:
         try:
             import resource

@@ -38,7 +38,8 @@ def probe_cell_source(request):
 def run_probe_in_kernel(session, exercise, probe, private_dir):
     """Run one probe in ``session``'s kernel and return its data (a dict with a ``status``)."""
     if not session.usable:
-        return {"status": "no_data", "reason": session.log.kernel_problem or "the kernel is not running."}
+        reason = f"{session.log.kernel_problem}." if session.log.kernel_problem else "the kernel is not running."
+        return {"status": "no_data", "reason": reason}
     token = secrets.token_hex(16)
     out = Path(private_dir) / f"probe-{token}.json"
     request = {"probe_file": probe_file(exercise), "probe": probe, "out": str(out), "token": token}
@@ -53,11 +54,18 @@ def run_probe_in_kernel(session, exercise, probe, private_dir):
     if not out.is_file():
         error = session.cell_error(cell)
         detail = f" ({error['ename']}: {error['evalue']})" if error else ""
+        if error:
+            session.note_memory_error(f"the check {exercise.id}", error["ename"], error["evalue"])
         return {"status": "no_data", "reason": f"the check did not finish{detail}."}
     try:
-        return json.loads(out.read_text(encoding="utf-8"))
+        data = json.loads(out.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         return {"status": "no_data", "reason": f"the check's data could not be read ({error})."}
+    if data.get("status") == "error" and isinstance(data.get("error"), str) and data["error"]:
+        # The error text ends with the "Type: message" line of the exception that the learner's code raised.
+        ename, _, evalue = data["error"].splitlines()[-1].partition(": ")
+        session.note_memory_error(f"your code, when the check {exercise.id} called it,", ename, evalue)
+    return data
 
 
 def probe_exercises(session, exercises, private_dir):

@@ -16,6 +16,8 @@ from gan_lab.files import atomic_write_text
 # Gradescope shows "after_published" tests once the grades are published, so hidden
 # checks stay out of the instant feedback but explain the final score.
 HIDDEN_VISIBILITY = "after_published"
+# The "problem" of a submission that could not be graded at all.
+UNGRADEABLE = "ungradeable"
 
 
 def test_entry(outcome):
@@ -33,36 +35,54 @@ def graded_results(notebook_name, lesson, outcomes, execution, seconds):
     """Return the results dict of a notebook that ran; ``execution`` is an ``ExecutionLog``."""
     score = sum(outcome.score for outcome in outcomes)
     max_score = sum(outcome.max_score for outcome in outcomes)
-    lines = [f"{notebook_name}: lesson {lesson}, {score:g}/{max_score:g} points."]
-    if execution.errors:
-        cells = ", ".join(f"{error['cell']} ({error.get('ename', '')})" for error in execution.errors)
-        lines.append(f"Cells that raised an error: {cells}.")
-    for timeout in execution.timeouts:
-        lines.append(f"Cell {timeout['cell']} timed out: {timeout['reason']}.")
-    if execution.kernel_problem:
-        lines.append(f"The notebook stopped early: {execution.kernel_problem}.")
+    lines = [f"{notebook_name}: lesson {lesson}, {score:g}/{max_score:g} points.", *execution_lines(execution)]
     return {
         "score": score,
         "output": "\n".join(lines),
         "execution_time": round(seconds, 1),
         "tests": [test_entry(outcome) for outcome in outcomes],
         "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
-                       "execution": execution.to_dict(), "error": None},
+                       "execution": execution.to_dict(), "problem": execution.stop_reason or None, "error": None},
     }
 
 
+def execution_lines(execution):
+    """Return the output lines on what went wrong while the notebook ran; ``execution`` is an ``ExecutionLog``."""
+    lines = [f"Error in {error['label']}: {error.get('ename', '')}: {_short(error.get('evalue', ''))}"
+             for error in execution.errors]
+    lines += [f"Time-out in {timeout['label']}: no result within {timeout['seconds']} s." for timeout in execution.timeouts]
+    if execution.not_run:
+        after = len(execution.not_run) - 1
+        later = "" if after == 0 else f" and the {after} code cell{'s' if after > 1 else ''} after it"
+        lines.append(f"The total time limit ran out before {execution.not_run[0]}, so that cell{later} did not run.")
+    if execution.kernel_problem:
+        lines.append(f"The notebook stopped early: {execution.kernel_problem}.")
+    if execution.memory_problem:
+        lines.append(execution.memory_problem)
+    return lines
+
+
+def _short(text, limit=120):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def error_results(notebook_name, error, lesson=None, seconds=0.0):
-    """Return the results dict of a submission that could not be graded: score 0 and the reason."""
+    """Return the results dict of a submission that could not be graded: score 0 and the reason.
+
+    ``notebook_name`` is None when no single notebook was submitted. With a known ``lesson``,
+    ``max_score`` is the lesson's maximum, so the loss shows in the summary.
+    """
     max_score = 0.0
     if lesson is not None:
         max_score = sum(check.points for exercise in lesson_exercises(lesson) for check in exercise.checks)
     return {
         "score": 0.0,
-        "output": f"{notebook_name} could not be graded: {error}",
+        "output": f"{notebook_name or 'The submission'} could not be graded: {error}",
         "execution_time": round(seconds, 1),
         "tests": [],
         "extra_data": {"notebook": notebook_name, "lesson": lesson, "max_score": max_score,
-                       "execution": None, "error": str(error)},
+                       "execution": None, "problem": UNGRADEABLE, "error": str(error)},
     }
 
 
@@ -76,18 +96,19 @@ def summary_csv(rows):
 
     ``rows`` are ``(submission file name, results dict)`` pairs. Columns: ``submission``,
     ``lesson``, one per check name seen (in order of first appearance), ``total``,
-    ``max_total`` and ``error``. A check that does not apply to a row's lesson is left empty.
+    ``max_total``, ``problem`` and ``error``. A check that does not apply to a row's lesson is
+    left empty. ``problem`` names why the submission could not be graded or stopped early.
     """
     checks = list(dict.fromkeys(test["name"] for _, results in rows for test in results["tests"]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "lesson", *checks, "total", "max_total", "error"])
+    writer.writerow(["submission", "lesson", *checks, "total", "max_total", "problem", "error"])
     for name, results in rows:
         scores = {test["name"]: test["score"] for test in results["tests"]}
         extra = results["extra_data"]
         writer.writerow([
             name, extra["lesson"] or "", *[_number(scores[check]) if check in scores else "" for check in checks],
-            _number(results["score"]), _number(extra["max_score"]), extra["error"] or "",
+            _number(results["score"]), _number(extra["max_score"]), extra["problem"] or "", extra["error"] or "",
         ])
     return buffer.getvalue()
 

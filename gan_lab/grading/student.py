@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 
 from gan_lab.files import atomic_write_text
+from gan_lab.grading.cells import cell_label
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def student_notebook(notebook, name):
             cell["id"] = f"cell-{index}"  # a fixed id, so repeated runs write the same bytes
         if cell.cell_type != "code":
             continue
-        cell.source = strip_solutions(cell.source, f"{name}, cell {index} (id {cell.get('id', '-')})")
+        cell.source = strip_solutions(cell.source, f"{name}, {cell_label(copy.cells, index)}")
         cell.outputs = []
         cell.execution_count = None
     return copy

@@ -2,12 +2,25 @@
 
 import json
 import math
+import os
+import re
+import sysconfig
 import traceback
+from pathlib import Path
 
 import keras
 import numpy as np
 
-TRACEBACK_LINES = 6
+# Frames of the learner's own code kept in an error message, counted from the innermost.
+LEARNER_FRAMES = 3
+GAN_LAB_FOLDER = Path(__file__).resolve().parents[2]
+# Files that are not the learner's: gan_lab itself, installed packages and the standard library.
+NOT_LEARNER_FOLDERS = tuple(
+    str(Path(folder).resolve())
+    for folder in {str(GAN_LAB_FOLDER), *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))}
+)
+# ipykernel compiles each notebook cell into a file such as /tmp/ipykernel_1234/567890.py.
+NOTEBOOK_CELL_FILE = re.compile(r"ipykernel_\d+[/\\]\d+\.py$|^<ipython-input-")
 
 
 class MissingName(LookupError):
@@ -26,10 +39,38 @@ def lookup(namespace, name):
 
 
 def describe_error(error):
-    """Return the last lines of an exception's traceback, ending with ``Type: message``."""
-    lines = traceback.format_exception(type(error), error, error.__traceback__)
-    text = "".join(lines).rstrip().splitlines()
-    return "\n".join(text[-TRACEBACK_LINES:])
+    """Return an error message for the learner: the learner's own frames, then ``Type: message``.
+
+    Frames in gan_lab's files, installed packages and the standard library are left out, so the
+    message shows no file of the grader and no path of its installation. Notebook cells are
+    named "a notebook cell", other learner files by their name only.
+    """
+    summary = traceback.TracebackException.from_exception(error)
+    stack = list(summary.stack)
+    # The outermost frames are the cell that called the check (the grader's probe cell, or the
+    # learner's check cell), so only frames inside the check's call count.
+    first_check_frame = next((index for index, frame in enumerate(stack) if not _is_learner_file(frame.filename)), 0)
+    learner_frames = [frame for frame in stack[first_check_frame:] if _is_learner_file(frame.filename)]
+    lines = []
+    for frame in learner_frames[-LEARNER_FRAMES:]:
+        lines.append(f"  {_file_name(frame.filename)}, line {frame.lineno}, in {frame.name}")
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    header = ["Traceback of your code (most recent call last):"] if lines else []
+    return "\n".join([*header, *lines, "".join(summary.format_exception_only()).rstrip()])
+
+
+def _is_learner_file(filename):
+    if filename.startswith("<frozen "):
+        return False
+    if NOTEBOOK_CELL_FILE.search(filename):
+        return True
+    resolved = str(Path(filename).resolve())
+    return not any(resolved == folder or resolved.startswith(folder + os.sep) for folder in NOT_LEARNER_FOLDERS)
+
+
+def _file_name(filename):
+    return "In a notebook cell" if NOTEBOOK_CELL_FILE.search(filename) else f"In file {Path(filename).name}"
 
 
 def to_plain(value):

@@ -83,6 +83,7 @@ def _discriminator_outputs(make_discriminator, image_shape, rng):
         compiled=bool(getattr(discriminator, "compiled", False)),
         optimizer=type(optimizer).__name__ if optimizer is not None else None,
         loss=loss_name, from_logits=from_logits,
+        trainable_variables=len(discriminator.trainable_variables),
     )
     return data
 
