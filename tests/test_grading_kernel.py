@@ -99,3 +99,23 @@ def test_caller_level_is_kept(monkeypatch):
     assert kernel_environment()["TF_CPP_MIN_LOG_LEVEL"] == "1"
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL")
     assert kernel_environment()["TF_CPP_MIN_LOG_LEVEL"] == "3"
+
+
+def test_cells_after_timeout_keep_outputs(tmp_path, caplog):
+    """A timed-out cell must leave no reader of output messages behind to take the next cells' outputs."""
+    import nbformat
+
+    from gan_lab.grading.execute import KernelSession
+    from gan_lab.grading.limits import Limits
+
+    notebook = nbformat.v4.new_notebook()
+    sources = ["import time", "time.sleep(60)", "print('first')", "print('second')", "print('third')"]
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    limits = Limits(cell_timeout=2, total_timeout=60, probe_timeout=10, memory_mb=0)
+    with caplog.at_level("DEBUG"), KernelSession(notebook, tmp_path, limits) as session:
+        execution = session.run_notebook()
+    printed = ["".join(output.get("text", "") for output in cell.outputs) for cell in notebook.cells[2:]]
+    assert len(execution.timeouts) == 1
+    assert execution.kernel_state == "alive"
+    assert printed == ["first\n", "second\n", "third\n"]
+    assert "Timeout waiting for IOPub output" not in caplog.text
