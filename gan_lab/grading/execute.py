@@ -205,8 +205,8 @@ class KernelSession:
 
         On a cell time-out, nbclient 0.11 leaves the task that reads the cell's output messages
         running. That task would then read, and drop, messages of the next cells (their outputs
-        and the "idle" status that ends them) and fail later with ``queue.Empty`` that nobody
-        retrieves, which asyncio logs as an error on the grader's terminal.
+        and the "idle" status that ends them) and fail later with ``queue.Empty``, an exception that
+        no code retrieves, so asyncio logs it as an error on the grader's terminal.
         """
         before = asyncio.all_tasks()
         try:
