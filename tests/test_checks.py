@@ -313,3 +313,37 @@ def test_frozen_everywhere_earns_no_freeze_point():
     assert "a discriminator frozen everywhere" in message
     assert "only because it never learns" in message
     assert report.score == 2
+
+
+def test_long_error_text_is_cut():
+    from gan_lab.checks.base import shorten_error_text
+
+    text = "InvalidArgumentError: " + "x" * 5000
+    short = shorten_error_text(text)
+    assert short.startswith("InvalidArgumentError: xxx")
+    assert len(short) < 350
+    assert short.endswith(f"… ({len(text) - 300} characters left out)")
+
+
+def test_many_error_lines_are_cut():
+    from gan_lab.checks.base import shorten_error_text
+
+    text = "\n".join(f"line {number}" for number in range(100))
+    short = shorten_error_text(text)
+    assert short.splitlines()[:4] == ["line 0", "line 1", "line 2", "line 3"]
+    assert short.splitlines()[4].startswith("line 4…")
+    assert len(short.splitlines()) == 5
+
+
+def test_short_error_text_is_kept():
+    from gan_lab.checks.base import shorten_error_text
+
+    assert shorten_error_text("ValueError: bad shape\nsecond line") == "ValueError: bad shape\nsecond line"
+
+
+def test_probe_error_message_is_cut():
+    from gan_lab.checks.probes.common import describe_error
+
+    message = describe_error(ValueError("y" * 2000))
+    assert "characters left out)" in message
+    assert len(message) < 600

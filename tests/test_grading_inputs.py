@@ -50,3 +50,17 @@ def test_no_submission_path_writes_zero(tmp_path):
     assert status == 2
     assert results["score"] == 0
     assert "no submission path was given" in results["output"]
+
+
+def test_cell_error_in_output_is_cut():
+    from gan_lab.grading.execute import ExecutionLog, KernelSession
+    from gan_lab.grading.results import execution_lines
+
+    evalue = "z" * 3000 + "\n" + "w" * 3000
+    cell = {"outputs": [{"output_type": "error", "ename": "InvalidArgumentError", "evalue": evalue}]}
+    error = KernelSession.cell_error(cell)
+    execution = ExecutionLog(errors=[{"label": "cell 3 (code cell 2)", **error}])
+    line = execution_lines(execution)[0]
+    assert line.startswith("Error in cell 3 (code cell 2): InvalidArgumentError: zzz")
+    assert line.endswith(f"… ({len(evalue) - 300} characters left out)")
+    assert len(line) < 400

@@ -19,6 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
+from gan_lab.checks.base import shorten_error_text
 from gan_lab.grading.cells import cell_label
 from gan_lab.grading.kernel_process import JUPYTER_LOG, LimitedKernelManager, kernel_environment, kill_process_group
 from gan_lab.grading.limits import is_memory_error, memory_advice
@@ -223,7 +224,7 @@ class KernelSession:
     def cell_error(cell):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                return {"ename": output.get("ename", ""), "evalue": str(output.get("evalue", ""))[:500]}
+                return {"ename": output.get("ename", ""), "evalue": shorten_error_text(output.get("evalue", ""))}
         return {}
 
 

@@ -11,6 +11,7 @@ import io
 import json
 
 from gan_lab.checks import lesson_exercises
+from gan_lab.checks.base import ERROR_TEXT_CHARS, shorten_error_text
 from gan_lab.files import atomic_write_text
 
 # Gradescope shows "after_published" tests once the grades are published, so hidden
@@ -62,9 +63,9 @@ def execution_lines(execution):
     return lines
 
 
-def _short(text, limit=120):
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _short(text):
+    """Return an error text on one line; texts that ``cell_error`` already cut pass unchanged."""
+    return shorten_error_text(" ".join(str(text).split()), max_lines=1, max_chars=ERROR_TEXT_CHARS + 40)
 
 
 def error_results(notebook_name, error, lesson=None, seconds=0.0):
