@@ -27,7 +27,7 @@ if forked == 0:
     time.sleep(600)
     os._exit(0)
 open(PIDS, "w").write(f"{child.pid} {forked}")
-open(ENVIRONMENT, "w").write(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "unset"))
+open(ENVIRONMENT, "w").write(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "unset") + " " + os.environ.get("GAN_LAB_DATA", "unset"))
 os.write(2, b"KERNEL-STDERR-MARKER\\n")
 print("KERNEL-STDOUT-MARKER", file=sys.__stdout__, flush=True)"""
 
@@ -50,7 +50,7 @@ def graded(tmp_path_factory):
         extra_cells=["os._exit(1)"],
     )
     write(notebook, folder / "children.ipynb")
-    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    env = {key: value for key, value in os.environ.items() if key not in ("TF_CPP_MIN_LOG_LEVEL", "GAN_LAB_DATA")}
     env["PYTHONPATH"] = os.pathsep.join([str(REPOSITORY), env.get("PYTHONPATH", "")])
     # Files, not pipes: a surviving child would keep a pipe open and subprocess.run would wait for it.
     with open(folder / "stdout.txt", "w") as stdout, open(folder / "stderr.txt", "w") as stderr:
@@ -89,7 +89,11 @@ def test_terminal_shows_only_grader_lines(graded):
 
 
 def test_kernel_gets_quiet_tensorflow_level(graded):
-    assert graded[2] == "3"
+    assert graded[2].split()[0] == "3"
+
+
+def test_kernel_gets_shapes_data(graded):
+    assert graded[2].split()[1] == "shapes"
 
 
 def test_caller_level_is_kept(monkeypatch):
@@ -99,6 +103,15 @@ def test_caller_level_is_kept(monkeypatch):
     assert kernel_environment()["TF_CPP_MIN_LOG_LEVEL"] == "1"
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL")
     assert kernel_environment()["TF_CPP_MIN_LOG_LEVEL"] == "3"
+
+
+def test_caller_data_source_is_kept(monkeypatch):
+    from gan_lab.grading.kernel_process import kernel_environment
+
+    monkeypatch.setenv("GAN_LAB_DATA", "mnist")
+    assert kernel_environment()["GAN_LAB_DATA"] == "mnist"
+    monkeypatch.delenv("GAN_LAB_DATA")
+    assert kernel_environment()["GAN_LAB_DATA"] == "shapes"
 
 
 def test_cells_after_timeout_keep_outputs(tmp_path, caplog):
