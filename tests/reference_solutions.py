@@ -74,6 +74,21 @@ def scale_images_flattened(images):
     return (images.astype("float32") / 127.5 - 1.0).reshape(len(images), -1)
 
 
+def scale_images_identity(images):
+    return images
+
+
+def make_generator_sigmoid(latent_dim, image_shape):
+    height, width, channels = image_shape
+    return keras.Sequential([
+        keras.Input((latent_dim,)),
+        keras.layers.Dense(64),
+        keras.layers.LeakyReLU(0.2),
+        keras.layers.Dense(height * width * channels, activation="sigmoid"),
+        keras.layers.Reshape(image_shape),
+    ])
+
+
 def make_gan_not_frozen(generator, discriminator):
     gan = keras.Sequential([generator, discriminator])
     gan.compile(optimizer=make_optimizer(), loss="binary_crossentropy")

@@ -30,12 +30,18 @@ def test_reference_solution_passes_every_check(exercise_id):
 
 MISTAKES = [
     ("01_data.scale_images", "scale_images", reference.scale_images_unit_range,
-     {"scale_images maps [0, 255] to [-1, 1]", "scale_images works on 28x28x1 images"}, "[0, 1]"),
+     {"scale_images maps [0, 255] to [-1, 1]", "scale_images leaves its input unchanged",
+      "scale_images works on 28x28x1 images"}, "[0, 1]"),
     ("01_data.scale_images", "scale_images", reference.scale_images_flattened,
      {"scale_images keeps shape, returns float32", "scale_images maps [0, 255] to [-1, 1]",
-      "scale_images works on 28x28x1 images"}, "(4, 3072)"),
+      "scale_images leaves its input unchanged", "scale_images works on 28x28x1 images"}, "(4, 3072)"),
+    ("01_data.scale_images", "scale_images", reference.scale_images_identity,
+     {"scale_images keeps shape, returns float32", "scale_images maps [0, 255] to [-1, 1]",
+      "scale_images leaves its input unchanged", "scale_images works on 28x28x1 images"}, "dtype uint8"),
+    ("02_generator.make_generator", "make_generator", reference.make_generator_sigmoid,
+     {"make_generator output range"}, "none negative"),
     ("03_discriminator.make_discriminator", "make_discriminator", reference.make_discriminator_logits_mismatch,
-     {"make_discriminator loss matches output", "make_discriminator works for 28x28x1"}, "from_logits=True"),
+     {"make_discriminator loss matches output"}, "from_logits=True"),
     ("03_discriminator.discriminator_step", "discriminator_step", reference.discriminator_step_swapped,
      {"discriminator_step labels real as 1"}, "REAL_LABEL"),
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_not_frozen,
@@ -43,7 +49,7 @@ MISTAKES = [
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_frozen_too_early,
      {"discriminator learns in its own step", "generator step freezes discriminator"}, "never learns"),
     ("03_discriminator.make_discriminator", "make_discriminator", reference.make_discriminator_frozen,
-     {"make_discriminator is compiled", "make_discriminator works for 28x28x1"}, "0 trainable variables"),
+     {"make_discriminator returns a trainable discriminator"}, "0 trainable variables"),
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_shared_optimizer,
      {"discriminator learns in its own step", "generator step freezes discriminator",
       "combined model has its own optimizer"}, "optimizer"),
@@ -58,6 +64,13 @@ def test_mistake_fails_its_checks(exercise_id, name, mistake, failing, phrase):
     first_failure = next(outcome for outcome in report.outcomes if not outcome.passed)
     assert phrase in first_failure.message
     assert "Hint:" in first_failure.message or "error" in first_failure.message
+
+
+def test_identity_scale_images_scores_zero():
+    report = run_exercise("01_data.scale_images", {**NAMESPACE, "scale_images": reference.scale_images_identity},
+                          include_hidden=True)
+    assert report.score == 0
+    assert "not the scaled images" in _message(report, "scale_images leaves its input unchanged")
 
 
 def test_train_step_with_swapped_labels_fails():
@@ -300,3 +313,37 @@ def test_frozen_everywhere_earns_no_freeze_point():
     assert "a discriminator frozen everywhere" in message
     assert "only because it never learns" in message
     assert report.score == 2
+
+
+def test_long_error_text_is_cut():
+    from gan_lab.checks.base import shorten_error_text
+
+    text = "InvalidArgumentError: " + "x" * 5000
+    short = shorten_error_text(text)
+    assert short.startswith("InvalidArgumentError: xxx")
+    assert len(short) < 350
+    assert short.endswith(f"… ({len(text) - 300} characters left out)")
+
+
+def test_many_error_lines_are_cut():
+    from gan_lab.checks.base import shorten_error_text
+
+    text = "\n".join(f"line {number}" for number in range(100))
+    short = shorten_error_text(text)
+    assert short.splitlines()[:4] == ["line 0", "line 1", "line 2", "line 3"]
+    assert short.splitlines()[4].startswith("line 4…")
+    assert len(short.splitlines()) == 5
+
+
+def test_short_error_text_is_kept():
+    from gan_lab.checks.base import shorten_error_text
+
+    assert shorten_error_text("ValueError: bad shape\nsecond line") == "ValueError: bad shape\nsecond line"
+
+
+def test_probe_error_message_is_cut():
+    from gan_lab.checks.probes.common import describe_error
+
+    message = describe_error(ValueError("y" * 2000))
+    assert "characters left out)" in message
+    assert len(message) < 600

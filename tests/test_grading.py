@@ -126,8 +126,9 @@ def wrong_range(tmp_path_factory):
 
 
 def test_wrong_range_loses_range_points(wrong_range):
-    assert wrong_range["score"] == 2
+    assert wrong_range["score"] == 1
     assert _scores(wrong_range)["scale_images maps [0, 255] to [-1, 1]"] == 0
+    assert _scores(wrong_range)["scale_images leaves its input unchanged"] == 0
     assert _scores(wrong_range)["scale_images works on 28x28x1 images"] == 0
     assert "your values lie in [0, 1]" in _outputs(wrong_range)["scale_images maps [0, 255] to [-1, 1]"]
 

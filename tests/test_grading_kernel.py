@@ -6,6 +6,7 @@ then exits the kernel with ``os._exit``. Grading it must leave no child running 
 only the grader's own lines.
 """
 
+import gc
 import os
 import signal
 import subprocess
@@ -27,7 +28,7 @@ if forked == 0:
     time.sleep(600)
     os._exit(0)
 open(PIDS, "w").write(f"{child.pid} {forked}")
-open(ENVIRONMENT, "w").write(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "unset"))
+open(ENVIRONMENT, "w").write(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "unset") + " " + os.environ.get("GAN_LAB_DATA", "unset"))
 os.write(2, b"KERNEL-STDERR-MARKER\\n")
 print("KERNEL-STDOUT-MARKER", file=sys.__stdout__, flush=True)"""
 
@@ -50,7 +51,7 @@ def graded(tmp_path_factory):
         extra_cells=["os._exit(1)"],
     )
     write(notebook, folder / "children.ipynb")
-    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    env = {key: value for key, value in os.environ.items() if key not in ("TF_CPP_MIN_LOG_LEVEL", "GAN_LAB_DATA")}
     env["PYTHONPATH"] = os.pathsep.join([str(REPOSITORY), env.get("PYTHONPATH", "")])
     # Files, not pipes: a surviving child would keep a pipe open and subprocess.run would wait for it.
     with open(folder / "stdout.txt", "w") as stdout, open(folder / "stderr.txt", "w") as stderr:
@@ -89,7 +90,11 @@ def test_terminal_shows_only_grader_lines(graded):
 
 
 def test_kernel_gets_quiet_tensorflow_level(graded):
-    assert graded[2] == "3"
+    assert graded[2].split()[0] == "3"
+
+
+def test_kernel_gets_shapes_data(graded):
+    assert graded[2].split()[1] == "shapes"
 
 
 def test_caller_level_is_kept(monkeypatch):
@@ -99,3 +104,37 @@ def test_caller_level_is_kept(monkeypatch):
     assert kernel_environment()["TF_CPP_MIN_LOG_LEVEL"] == "1"
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL")
     assert kernel_environment()["TF_CPP_MIN_LOG_LEVEL"] == "3"
+
+
+def test_caller_data_source_is_kept(monkeypatch):
+    from gan_lab.grading.kernel_process import kernel_environment
+
+    monkeypatch.setenv("GAN_LAB_DATA", "mnist")
+    assert kernel_environment()["GAN_LAB_DATA"] == "mnist"
+    monkeypatch.delenv("GAN_LAB_DATA")
+    assert kernel_environment()["GAN_LAB_DATA"] == "shapes"
+
+
+def test_cells_after_timeout_keep_outputs(tmp_path, caplog):
+    """A timed-out cell must leave no reader of output messages behind to take the next cells' outputs."""
+    import nbformat
+
+    from gan_lab.grading.execute import KernelSession
+    from gan_lab.grading.limits import Limits
+
+    notebook = nbformat.v4.new_notebook()
+    sources = ["import time", "time.sleep(60)", "print('first')", "print('second')", "print('third')",
+               "for number in range(50): print(number, flush=True)"]
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    limits = Limits(cell_timeout=2, total_timeout=60, probe_timeout=10, memory_mb=0)
+    with caplog.at_level("DEBUG"):
+        with KernelSession(notebook, tmp_path, limits) as session:
+            execution = session.run_notebook()
+        # asyncio logs a failed task that no code awaited when the task is collected.
+        gc.collect()
+    printed = ["".join(output.get("text", "") for output in cell.outputs) for cell in notebook.cells[2:5]]
+    assert len(execution.timeouts) == 1
+    assert execution.kernel_state == "alive"
+    assert printed == ["first\n", "second\n", "third\n"]
+    assert "Timeout waiting for IOPub output" not in caplog.text
+    assert "Task exception was never retrieved" not in caplog.text

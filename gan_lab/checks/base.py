@@ -94,6 +94,24 @@ class Report:
         return f"Report({self.exercise}: {self.score:g}/{self.max_score:g} points)"
 
 
+# Limits of an error text shown to the learner: TensorFlow's errors can run to many kB.
+ERROR_TEXT_LINES = 5
+ERROR_TEXT_CHARS = 300
+
+
+def shorten_error_text(text, max_lines=ERROR_TEXT_LINES, max_chars=ERROR_TEXT_CHARS):
+    """Cut ``text`` to its first ``max_lines`` lines and ``max_chars`` characters.
+
+    A cut text ends with "… (N characters left out)", N counted in the original text.
+    """
+    text = str(text)
+    kept = "\n".join(text.splitlines()[:max_lines])[:max_chars]
+    left_out = len(text) - len(kept)
+    if left_out <= 0:
+        return text
+    return f"{kept.rstrip()}… ({left_out} characters left out)"
+
+
 def failure(expected, found, hint):
     """Format a failure message: what was expected, what was found, one hint."""
     return f"Expected: {expected}\nFound: {found}\nHint: {hint}"

@@ -5,6 +5,7 @@ it, and records what happened to each cell: errors, time-outs, a kernel that die
 stopped responding.
 """
 
+import asyncio
 import logging
 import sys
 import tempfile
@@ -18,6 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from gan_lab.grading.limits import Limits  # noqa: F401 (re-exported for callers of KernelSession)
+from gan_lab.checks.base import shorten_error_text
 from gan_lab.grading.cells import cell_label
 from gan_lab.grading.kernel_process import JUPYTER_LOG, LimitedKernelManager, kernel_environment, kill_process_group
 from gan_lab.grading.limits import is_memory_error, memory_advice
@@ -170,7 +172,7 @@ class KernelSession:
         """
         self.client.timeout = max(1, int(timeout))
         try:
-            self.client.execute_cell(cell, index, store_history=store_history)
+            self._execute_cell(cell, index, store_history)
         except CellTimeoutError:
             self._recover_from_timeout(index)
             return "timeout"
@@ -187,7 +189,7 @@ class KernelSession:
         ping = nbformat.v4.new_code_cell("pass")
         self.client.timeout = int(min(PING_TIMEOUT, max(self.limits.cell_timeout, 2)))
         try:
-            self.client.execute_cell(ping, index, store_history=False)
+            self._execute_cell(ping, index, False)
         except CellTimeoutError:
             self.log.kernel_state, self.log.stop_reason = "unresponsive", "kernel stopped responding"
             self.log.kernel_problem = (f"the kernel stopped responding after {self.label(index)} timed out "
@@ -195,6 +197,23 @@ class KernelSession:
         except DeadKernelError:
             self.log.kernel_state, self.log.stop_reason = "dead", "kernel died"
             self.log.kernel_problem = f"the kernel died after {self.label(index)} timed out"
+
+    def _execute_cell(self, cell, index, store_history):
+        run_sync(self._async_execute_cell)(cell, index, store_history)
+
+    async def _async_execute_cell(self, cell, index, store_history):
+        """Run one cell with nbclient, then cancel the tasks that its run left pending.
+
+        On a cell time-out, nbclient 0.11 leaves the task that reads the cell's output messages
+        running. That task would then read, and drop, messages of the next cells (their outputs
+        and the "idle" status that ends them) and fail later with ``queue.Empty``, an exception that
+        no code retrieves, so asyncio logs it as an error on the grader's terminal.
+        """
+        before = asyncio.all_tasks()
+        try:
+            await self.client.async_execute_cell(cell, index, store_history=store_history)
+        finally:
+            await _cancel_tasks(asyncio.all_tasks() - before - {asyncio.current_task()})
 
     def note_memory_error(self, where, ename, evalue):
         """Record advice on ``--memory-mb`` when a memory limit is set and ``ename`` looks like hitting it."""
@@ -205,5 +224,16 @@ class KernelSession:
     def cell_error(cell):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                return {"ename": output.get("ename", ""), "evalue": str(output.get("evalue", ""))[:500]}
+                return {"ename": output.get("ename", ""), "evalue": shorten_error_text(output.get("evalue", ""))}
         return {}
+
+
+async def _cancel_tasks(tasks):
+    """Cancel ``tasks``, wait until they end, and log at DEBUG level any error they raised."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for task, result in zip(tasks, results):
+        if isinstance(result, Exception):
+            log.debug("a task left by the cell's run failed: %s: %r", task.get_coro().__qualname__, result)

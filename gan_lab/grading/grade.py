@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from gan_lab.checks import lesson_exercises
+from gan_lab.checks.base import shorten_error_text
 from gan_lab.grading.execute import KernelSession
 from gan_lab.grading.limits import RECOMMENDED_MEMORY_MB, Limits
 from gan_lab.grading.probing import probe_exercises, verify_exercises
@@ -36,7 +37,10 @@ def read_submission(path):
     except FileNotFoundError:
         raise
     except Exception as error:  # noqa: BLE001 (nbformat raises many types for a damaged file)
-        raise SubmissionError(f"{path.name} is not a valid notebook file ({type(error).__name__}: {error}).") from None
+        raise SubmissionError(
+            f"{path.name} is not a valid notebook file ({type(error).__name__}: {shorten_error_text(error)}). "
+            "Download the notebook again from Jupyter (File > Download) and submit that file."
+        ) from None
     lesson = notebook.metadata.get("gan_lab", {}).get("lesson") if isinstance(notebook.metadata.get("gan_lab"), dict) else None
     if not lesson:
         raise SubmissionError(
@@ -72,7 +76,7 @@ def grade_notebook(path, limits=Limits()):
         shutil.rmtree(workdir, ignore_errors=True)
         if private_dir is not None:
             shutil.rmtree(private_dir, ignore_errors=True)
-    log.info("graded %s: lesson %s, %d cells run", Path(path).name, lesson, execution.cells_run)
+    log.debug("graded %s: lesson %s, %d cells run", Path(path).name, lesson, execution.cells_run)
     return graded_results(Path(path).name, lesson, outcomes, execution, time.monotonic() - started)
 
 
@@ -134,9 +138,13 @@ def not_one_notebook_message(paths):
         more = f" and {len(paths) - LISTED_NAMES} more" if len(paths) > LISTED_NAMES else ""
         return f"Found {len(paths)} files where one notebook was expected: {names}{more}. {ONE_NOTEBOOK_HINT}"
     path = paths[0]
-    pattern = " (a pattern that matched no file)" if any(mark in path.name for mark in "*?[") else ""
-    state = "is not a file" if path.exists() else "does not exist"
-    return f"No notebook was found: {path}{pattern} {state}. {_folder_contents(path.parent)}{ONE_NOTEBOOK_HINT}"
+    if any(mark in path.name for mark in "*?["):
+        problem = f"the pattern {path} matched no file"
+    elif path.exists():
+        problem = f"{path} is not a file"
+    else:
+        problem = f"{path} does not exist"
+    return f"No notebook was found: {problem}. {_folder_contents(path.parent)}{ONE_NOTEBOOK_HINT}"
 
 
 def _folder_contents(folder):

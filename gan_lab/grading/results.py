@@ -10,7 +10,8 @@ import csv
 import io
 import json
 
-from gan_lab.checks import lesson_exercises
+from gan_lab.checks import LESSONS, lesson_exercises
+from gan_lab.checks.base import ERROR_TEXT_CHARS, shorten_error_text
 from gan_lab.files import atomic_write_text
 
 # Gradescope shows "after_published" tests once the grades are published, so hidden
@@ -24,8 +25,8 @@ def test_entry(outcome):
     """Return the Gradescope ``tests`` entry of one check's outcome."""
     return {
         "name": f"{outcome.exercise}: {outcome.name}",
-        "score": outcome.score,
-        "max_score": outcome.max_score,
+        "score": float(outcome.score),
+        "max_score": float(outcome.max_score),
         "output": outcome.message,
         "visibility": HIDDEN_VISIBILITY if outcome.hidden else "visible",
     }
@@ -33,8 +34,8 @@ def test_entry(outcome):
 
 def graded_results(notebook_name, lesson, outcomes, execution, seconds):
     """Return the results dict of a notebook that ran; ``execution`` is an ``ExecutionLog``."""
-    score = sum(outcome.score for outcome in outcomes)
-    max_score = sum(outcome.max_score for outcome in outcomes)
+    score = float(sum(outcome.score for outcome in outcomes))
+    max_score = float(sum(outcome.max_score for outcome in outcomes))
     lines = [f"{notebook_name}: lesson {lesson}, {score:g}/{max_score:g} points.", *execution_lines(execution)]
     return {
         "score": score,
@@ -62,9 +63,9 @@ def execution_lines(execution):
     return lines
 
 
-def _short(text, limit=120):
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _short(text):
+    """Return an error text on one line; texts that ``cell_error`` already cut pass unchanged."""
+    return shorten_error_text(" ".join(str(text).split()), max_lines=1, max_chars=ERROR_TEXT_CHARS + 40)
 
 
 def error_results(notebook_name, error, lesson=None, seconds=0.0):
@@ -75,7 +76,7 @@ def error_results(notebook_name, error, lesson=None, seconds=0.0):
     """
     max_score = 0.0
     if lesson is not None:
-        max_score = sum(check.points for exercise in lesson_exercises(lesson) for check in exercise.checks)
+        max_score = float(sum(check.points for exercise in lesson_exercises(lesson) for check in exercise.checks))
     return {
         "score": 0.0,
         "output": f"{notebook_name or 'The submission'} could not be graded: {error}",
@@ -95,11 +96,14 @@ def summary_csv(rows):
     """Return the CSV text of a folder's results: one row per submission, one column per check.
 
     ``rows`` are ``(submission file name, results dict)`` pairs. Columns: ``submission``,
-    ``lesson``, one per check name seen (in order of first appearance), ``total``,
+    ``lesson``, one per check name seen (by lesson id, then in the lesson's check order), ``total``,
     ``max_total``, ``problem`` and ``error``. A check that does not apply to a row's lesson is
     left empty. ``problem`` names why the submission could not be graded or stopped early.
     """
-    checks = list(dict.fromkeys(test["name"] for _, results in rows for test in results["tests"]))
+    seen = dict.fromkeys(test["name"] for _, results in rows for test in results["tests"])
+    # sorted() is stable, so names of no known check stay in order of appearance, at the end.
+    positions = _check_positions()
+    checks = sorted(seen, key=lambda name: (0, positions[name]) if name in positions else (1, 0))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", "lesson", *checks, "total", "max_total", "problem", "error"])
@@ -111,6 +115,13 @@ def summary_csv(rows):
             _number(results["score"]), _number(extra["max_score"]), extra["problem"] or "", extra["error"] or "",
         ])
     return buffer.getvalue()
+
+
+def _check_positions():
+    """Return each check's column name mapped to its place: by lesson in ``LESSONS`` order, then check order."""
+    names = [f"{exercise.id}: {check.name}"
+             for lesson in LESSONS for exercise in lesson_exercises(lesson) for check in exercise.checks]
+    return {name: position for position, name in enumerate(names)}
 
 
 def _number(value):

@@ -95,6 +95,6 @@ def write_student_copies(source_dir, out_dir):
     for relative, notebook in copies.items():
         target = out_dir / relative
         atomic_write_text(target, nbformat.writes(notebook))
-        log.info("wrote %s", target)
+        log.debug("wrote %s", target)
         written.append(target)
     return written

@@ -11,6 +11,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from gan_lab.checks.base import shorten_error_text
+
 # Frames of the learner's own code kept in an error message, counted from the innermost.
 LEARNER_FRAMES = 3
 GAN_LAB_FOLDER = Path(__file__).resolve().parents[2]
@@ -57,7 +59,8 @@ def describe_error(error):
         if frame.line:
             lines.append(f"    {frame.line.strip()}")
     header = ["Traceback of your code (most recent call last):"] if lines else []
-    return "\n".join([*header, *lines, "".join(summary.format_exception_only()).rstrip()])
+    message = shorten_error_text("".join(summary.format_exception_only()).rstrip())
+    return "\n".join([*header, *lines, message])
 
 
 def _is_learner_file(filename):
