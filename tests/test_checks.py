@@ -43,7 +43,7 @@ MISTAKES = [
     ("03_discriminator.make_discriminator", "make_discriminator", reference.make_discriminator_logits_mismatch,
      {"make_discriminator loss matches output"}, "from_logits=True"),
     ("03_discriminator.discriminator_step", "discriminator_step", reference.discriminator_step_swapped,
-     {"discriminator_step labels real as 1"}, "REAL_LABEL"),
+     {"discriminator_step lowers d_loss", "discriminator_step labels real as 1"}, "REAL_LABEL"),
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_not_frozen,
      {"generator step freezes discriminator"}, "not frozen"),
     ("04_combined_gan.make_gan", "make_gan", reference.make_gan_frozen_too_early,

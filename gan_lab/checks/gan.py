@@ -41,6 +41,14 @@ def verify_discriminator_loss_falls(data):
             f"first {WINDOW}: {first:.4f}, last {WINDOW}: {last:.4f}",
             "call discriminator.train_on_batch once per call on the real and fake images with their labels.",
         )
+    before, after = data["held_out_loss_before"], data["held_out_loss_after"]
+    if not after < before:
+        return failure(
+            "the loss on held-out images, with real labelled 1 and fake 0, to fall as d_loss falls",
+            f"{before:.4f} before training, {after:.4f} after: the discriminator learned to tell the images "
+            "apart the wrong way round",
+            "label real images REAL_LABEL (1) and fake images FAKE_LABEL (0).",
+        )
     return None
 
 

@@ -38,6 +38,14 @@ def _mean_score(discriminator, images):
     return float(np.mean(np.asarray(discriminator(images, training=False))))
 
 
+def _labelled_loss(discriminator, real_images, fake_images):
+    """Return the binary cross-entropy of the discriminator's scores with real as 1 and fake as 0."""
+    scores = np.asarray(discriminator(np.concatenate([real_images, fake_images]), training=False), "float64")
+    scores = np.clip(scores.reshape(-1), 1e-7, 1 - 1e-7)
+    n_real = len(real_images)
+    return float(-(np.log(scores[:n_real]).sum() + np.log(1 - scores[n_real:]).sum()) / len(scores))
+
+
 def probe_discriminator_step(namespace, seed=7):
     """Train a fresh discriminator for 30 steps against a fixed generator; report losses and scores."""
     discriminator_step = lookup(namespace, "discriminator_step")
@@ -47,6 +55,7 @@ def probe_discriminator_step(namespace, seed=7):
     held_out_fake = np.asarray(generator(_noise(rng, 64), training=False))
     losses = []
     before = snapshot(discriminator.trainable_variables)
+    held_out_loss_before = _labelled_loss(discriminator, held_out_real, held_out_fake)
     for _ in range(D_STEPS):
         real_images = square_images(BATCH, IMAGE_SHAPE, rng)
         fake_images = np.asarray(generator(_noise(rng), training=False))
@@ -58,6 +67,8 @@ def probe_discriminator_step(namespace, seed=7):
         "total": len(moved),
         "real_score": _mean_score(discriminator, held_out_real),
         "fake_score": _mean_score(discriminator, held_out_fake),
+        "held_out_loss_before": held_out_loss_before,
+        "held_out_loss_after": _labelled_loss(discriminator, held_out_real, held_out_fake),
     }
 
 
