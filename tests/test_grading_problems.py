@@ -52,6 +52,13 @@ def test_summary_names_why_run_stopped(stopped):
     assert rows["exits.ipynb"]["max_total"] == "5"
 
 
+def test_summary_counts_errors_and_timeouts(stopped):
+    rows = _summary(stopped[1])
+    assert rows["slow.ipynb"]["timeouts"] == "1"
+    assert rows["slow.ipynb"]["cell_errors"] == "0"
+    assert rows["exits.ipynb"]["timeouts"] == "0"
+
+
 def test_output_names_cells_not_run(stopped):
     output = _output(stopped[1], "slow")
     assert "Time-out in cell 3 (code cell 2), which starts `time.sleep(2.2)`: no result within 1 s." in output
@@ -62,6 +69,15 @@ def test_output_names_cells_not_run(stopped):
 def test_output_names_cell_that_exited(stopped):
     output = _output(stopped[1], "exits")
     assert "the kernel died during cell 3 (code cell 2), which starts `os._exit(1)`." in output
+
+
+def test_stale_results_are_named(tmp_path):
+    from gan_lab.grading.grade import stale_results
+
+    (tmp_path / "old.json").write_text("{}")
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "summary.csv").write_text("")
+    assert stale_results(tmp_path, [("a.ipynb", {})]) == ["old.json"]
 
 
 def test_kernel_that_cannot_start_is_ungradeable(tmp_path, capsys):
@@ -75,6 +91,7 @@ def test_kernel_that_cannot_start_is_ungradeable(tmp_path, capsys):
     assert row["problem"] == "ungradeable"
     assert row["total"] == "0"
     assert row["max_total"] == "5"
+    assert row["cell_errors"] == ""
     assert "grading failed" in row["error"]
     assert "--memory-mb 60 is below the 3072 MiB" in row["error"]
     assert "1 of 1 submissions could not be graded" in capsys.readouterr().err

@@ -76,7 +76,7 @@ def _warn_memory(name, results):
 
 
 def _run_folder(folder, out, limits):
-    from gan_lab.grading.grade import grade_folder
+    from gan_lab.grading.grade import grade_folder, stale_results
 
     rows = grade_folder(folder, out, limits)
     for name, results in rows:
@@ -84,6 +84,11 @@ def _run_folder(folder, out, limits):
               + (f" (error: {results['extra_data']['error']})" if results["extra_data"]["error"] else ""))
         _warn_memory(name, results)
     print(f"wrote {len(rows)} results and summary.csv to {out}")
+    stale = stale_results(out, rows)
+    if stale:
+        print(f"gan-lab grade: warning: {out} also contains {len(stale)} results from an earlier run that "
+              f"summary.csv does not list ({', '.join(stale[:5])}{', ...' if len(stale) > 5 else ''}); "
+              "grade into an empty folder to keep runs apart.", file=sys.stderr)
     ungraded = [name for name, results in rows if results["extra_data"]["error"]]
     if ungraded:
         print(f"gan-lab grade: error: {len(ungraded)} of {len(rows)} submissions could not be graded "

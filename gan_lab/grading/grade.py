@@ -45,8 +45,8 @@ def read_submission(path):
     if not lesson:
         raise SubmissionError(
             f"{path.name} has no lesson id in its metadata (expected notebook.metadata['gan_lab'] = "
-            "{'lesson': '01_data'} or another lesson id). Submit the notebook made by 'gan-lab student', "
-            "or add the id with nbformat."
+            "{'lesson': '01_data'} or another lesson id). Work in the lesson notebook you were given, which "
+            "has the id, and submit that file; an instructor can add the id with nbformat."
         )
     try:
         lesson_exercises(lesson)
@@ -183,5 +183,14 @@ def grade_folder(folder, out_dir, limits=Limits()):
         write_results(out_dir / f"{Path(name).stem}.json", results)
     atomic_write_text(out_dir / "summary.csv", summary_csv(rows))
     return rows
+
+
+def stale_results(out_dir, rows):
+    """Return the names of ``.json`` files in ``out_dir`` that belong to none of ``rows``.
+
+    They are left from an earlier run into the same folder; summary.csv does not list them.
+    """
+    current = {f"{Path(name).stem}.json" for name, _ in rows}
+    return sorted(path.name for path in Path(out_dir).glob("*.json") if path.name not in current)
 
 

@@ -97,8 +97,10 @@ def summary_csv(rows):
 
     ``rows`` are ``(submission file name, results dict)`` pairs. Columns: ``submission``,
     ``lesson``, one per check name seen (by lesson id, then in the lesson's check order), ``total``,
-    ``max_total``, ``problem`` and ``error``. A check that does not apply to a row's lesson is
-    left empty. ``problem`` names why the submission could not be graded or stopped early.
+    ``max_total``, ``problem``, ``cell_errors``, ``timeouts`` and ``error``. A check that does
+    not apply to a row's lesson is left empty. ``problem`` names why the submission could not be
+    graded or stopped early. ``cell_errors`` and ``timeouts`` count the notebook's cells that
+    raised an error or ran over the cell time limit, and are empty for an ungradeable submission.
     """
     seen = dict.fromkeys(test["name"] for _, results in rows for test in results["tests"])
     # sorted() is stable, so names of no known check stay in order of appearance, at the end.
@@ -106,13 +108,17 @@ def summary_csv(rows):
     checks = sorted(seen, key=lambda name: (0, positions[name]) if name in positions else (1, 0))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "lesson", *checks, "total", "max_total", "problem", "error"])
+    writer.writerow(["submission", "lesson", *checks, "total", "max_total", "problem", "cell_errors", "timeouts",
+                     "error"])
     for name, results in rows:
         scores = {test["name"]: test["score"] for test in results["tests"]}
         extra = results["extra_data"]
+        execution = extra["execution"]
+        counts = [len(execution["errors"]), len(execution["timeouts"])] if execution else ["", ""]
         writer.writerow([
             name, extra["lesson"] or "", *[_number(scores[check]) if check in scores else "" for check in checks],
-            _number(results["score"]), _number(extra["max_score"]), extra["problem"] or "", extra["error"] or "",
+            _number(results["score"]), _number(extra["max_score"]), extra["problem"] or "", *counts,
+            extra["error"] or "",
         ])
     return buffer.getvalue()
 
