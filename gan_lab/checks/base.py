@@ -105,11 +105,11 @@ def shorten_error_text(text, max_lines=ERROR_TEXT_LINES, max_chars=ERROR_TEXT_CH
     A cut text ends with "… (N characters left out)", N counted in the original text.
     """
     text = str(text)
-    kept = "\n".join(text.splitlines()[:max_lines])[:max_chars]
-    left_out = len(text) - len(kept)
+    shortened = "\n".join(text.splitlines()[:max_lines])[:max_chars]
+    left_out = len(text) - len(shortened)
     if left_out <= 0:
         return text
-    return f"{kept.rstrip()}… ({left_out} characters left out)"
+    return f"{shortened.rstrip()}… ({left_out} characters left out)"
 
 
 def failure(expected, found, hint):

@@ -205,9 +205,9 @@ class KernelSession:
         """Run one cell with nbclient, then cancel the tasks that its run left pending.
 
         On a cell time-out, nbclient 0.11 leaves the task that reads the cell's output messages
-        running. That task would then read, and drop, messages of the next cells (their outputs
-        and the "idle" status that ends them) and fail later with ``queue.Empty``, an exception that
-        no code retrieves, so asyncio logs it as an error on the grader's terminal.
+        running. That task would then read, and drop, messages of the next cells: their outputs
+        and the "idle" status that ends them. It fails later with ``queue.Empty``, which no code
+        retrieves, so asyncio logs it as an error on the grader's terminal.
         """
         before = asyncio.all_tasks()
         try:

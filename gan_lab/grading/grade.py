@@ -81,10 +81,11 @@ def grade_notebook(path, limits=Limits()):
 
 
 def grade_submission(path, limits=Limits()):
-    """Grade one notebook and return its results dict, whatever happens.
+    """Grade one notebook and return its results dict, whatever Exception grading raises.
 
     A submission that cannot be graded, for its own fault or for the grader's (a kernel that
-    does not start, for instance), gets score 0 and the error.
+    does not start, for instance), gets score 0 and the error. KeyboardInterrupt still stops
+    the grader.
     """
     try:
         return grade_notebook(path, limits)
