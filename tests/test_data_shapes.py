@@ -22,11 +22,11 @@ def test_shapes_default_size_and_count():
 
 
 def test_shapes_test_split_differs_from_train():
-    train = load_images("shapes", limit=50, value_range=None)
-    test = load_images("shapes", split="test", limit=50, value_range=None)
+    train = load_dataset("shapes", limit=50)
+    test = load_dataset("shapes", split="test", limit=50)
 
     assert len(load_images("shapes", split="test", value_range=None)) == 2_000
-    assert not np.array_equal(train, test)
+    assert not np.array_equal(train.labels, test.labels)
 
 
 def test_shapes_same_seed_identical():
@@ -38,19 +38,29 @@ def test_shapes_same_seed_identical():
 
 
 def test_shapes_different_seed_differs():
-    first = load_images("shapes", limit=200, seed=5, value_range=None)
-    second = load_images("shapes", limit=200, seed=6, value_range=None)
+    first = load_dataset("shapes", limit=200, seed=5)
+    second = load_dataset("shapes", limit=200, seed=6)
 
-    # Compare the sets of images, so a mere reordering does not count as different.
-    shared = {image.tobytes() for image in first} & {image.tobytes() for image in second}
-    assert len(shared) < 20
+    assert not np.array_equal(first.labels, second.labels)
+    assert not np.array_equal(first.images, second.images)
 
 
-def test_shapes_images_vary():
+def test_shapes_are_sixteen_images_of_four_shapes_in_four_colours():
+    image_set = load_dataset("shapes", limit=1000, value_range=None)
+    distinct = {image.tobytes(): label for image, label in zip(image_set.images, image_set.labels)}
+
+    assert len(distinct) == 16
+    # Each shape comes in four colours: four distinct images per label.
+    assert sorted(np.bincount(list(distinct.values())).tolist()) == [4, 4, 4, 4]
+
+
+def test_shapes_sit_in_the_centre():
     images = load_images("shapes", limit=100, value_range=None)
-    distinct = {image.tobytes() for image in images}
+    background = images[0, 0, 0]
+    inside = np.any(images != background, axis=-1)
 
-    assert len(distinct) > 90
+    assert np.all(inside[:, 16, 16])
+    assert not np.any(inside[:, [0, -1], :]) and not np.any(inside[:, :, [0, -1]])
 
 
 def test_shapes_every_class_drawn():

@@ -1,9 +1,14 @@
 """A generated data set of coloured shapes that needs no download.
 
-Each image shows one filled shape (circle, square, triangle or cross) in a saturated
-colour on a plain dark background, near the centre with some jitter in position and
-size. The set is simple on purpose (one background, four colours, four shapes), so a
-small GAN has few modes to learn and shows progress within minutes on a CPU.
+Each image shows one filled shape (circle, square, triangle or cross) in one of four
+saturated colours on a black background. Every shape has the same centre and size, so
+the set holds 16 distinct images (4 shapes x 4 colours) drawn in random order. That is
+what makes it learnable in minutes on a CPU: the default DCGAN draws clear shapes after
+3 or 4 epochs of 156 steps. With the centre and size jittered by as little as one pixel,
+8 epochs gave only blobs of the right colour.
+
+The colours use only 0 and 255 in each channel, which a tanh generator reaches by
+saturating, as it reaches the black background.
 """
 
 import numpy as np
@@ -14,18 +19,18 @@ SHAPE_NAMES = ("circle", "square", "triangle", "cross")
 DEFAULT_COUNTS = {"train": 10_000, "test": 2_000}
 DEFAULT_SIZE = (32, 32)
 
-# Few colours on one dark background keep the set easy for a small GAN, and each
-# shape colour contrasts with the background.
 SHAPE_COLOURS = np.array(
     [
-        (230, 40, 40),  # red
-        (40, 200, 60),  # green
-        (250, 210, 30),  # yellow
-        (40, 220, 230),  # cyan
+        (255, 0, 0),  # red
+        (0, 255, 0),  # green
+        (255, 255, 0),  # yellow
+        (0, 255, 255),  # cyan
     ],
     dtype=np.uint8,
 )
-BACKGROUND_COLOUR = np.array((25, 25, 45), dtype=np.uint8)
+BACKGROUND_COLOUR = np.array((0, 0, 0), dtype=np.uint8)
+# Half the shape's extent, as a share of the image's shorter side.
+SHAPE_RADIUS = 0.3
 
 # Seed offsets, so the train and test splits of one seed contain different images.
 SPLIT_STREAMS = {"train": 0, "test": 1}
@@ -52,11 +57,11 @@ def generate_shapes(count, *, split="train", image_size=None, seed=0, class_indi
     labels = rng.choice(allowed, size=count).astype(np.int64)
     shape_colours = SHAPE_COLOURS[rng.integers(len(SHAPE_COLOURS), size=count)]
 
-    # Centre and half-size relative to the shorter side, so any image_size looks alike.
-    side = min(height, width)
-    centre_y = height / 2 + rng.uniform(-0.15, 0.15, size=count) * side
-    centre_x = width / 2 + rng.uniform(-0.15, 0.15, size=count) * side
-    radius = rng.uniform(0.2, 0.32, size=count) * side
+    # Every shape sits in the centre at one size relative to the shorter side, so any
+    # image_size looks alike.
+    centre_y = np.full(count, height / 2)
+    centre_x = np.full(count, width / 2)
+    radius = np.full(count, SHAPE_RADIUS * min(height, width))
 
     masks = np.zeros((count, height, width), dtype=bool)
     for label in np.unique(labels):
