@@ -45,7 +45,7 @@ def test_shapes_different_seed_differs():
     assert not np.array_equal(first.images, second.images)
 
 
-def test_shapes_are_sixteen_images_of_four_shapes_in_four_colours():
+def test_shapes_sixteen_distinct_images():
     image_set = load_dataset("shapes", limit=1000, value_range=None)
     distinct = {image.tobytes(): label for image, label in zip(image_set.images, image_set.labels)}
 
@@ -54,13 +54,14 @@ def test_shapes_are_sixteen_images_of_four_shapes_in_four_colours():
     assert sorted(np.bincount(list(distinct.values())).tolist()) == [4, 4, 4, 4]
 
 
-def test_shapes_sit_in_the_centre():
+def test_shapes_drawn_in_centre():
     images = load_images("shapes", limit=100, value_range=None)
     background = images[0, 0, 0]
     inside = np.any(images != background, axis=-1)
 
     assert np.all(inside[:, 16, 16])
-    assert not np.any(inside[:, [0, -1], :]) and not np.any(inside[:, :, [0, -1]])
+    assert not np.any(inside[:, [0, -1], :])
+    assert not np.any(inside[:, :, [0, -1]])
 
 
 def test_shapes_every_class_drawn():
