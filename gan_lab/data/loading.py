@@ -164,7 +164,8 @@ def _missing_source_message(source):
             f"Valid names: {', '.join(SOURCE_NAMES)}."
         )
     return (
-        f"Data source not found: {text} does not exist. Check the path, or use a data set name: "
+        f"Data source not found: {text} does not exist. Check the path, or use a data set name "
+        "(--dataset on the command line): "
         f"{', '.join(SOURCE_NAMES)}."
     )
 
