@@ -4,8 +4,9 @@ Each image shows one filled shape (circle, square, triangle or cross) in one of 
 saturated colours on a black background. Every shape has the same centre and size, so
 the set contains 16 distinct images (4 shapes x 4 colours) drawn in random order. That is
 what makes it learnable in minutes on a CPU: the default DCGAN draws all four shapes from
-its third epoch of 156 steps, and mostly clean ones by the eighth. With the centre jittered by about one pixel, its shapes blended
-into each other, and with a random centre and size, 8 epochs gave only blobs.
+its third epoch of 156 steps, and mostly clean ones by the eighth. With the centre jittered
+by about one pixel, its shapes blended into each other, and with a random centre and size,
+8 epochs gave only blobs.
 
 The colours use only 0 and 255 in each channel, which a tanh generator reaches by
 saturating, as it reaches the black background.
@@ -32,7 +33,7 @@ BACKGROUND_COLOUR = np.array((0, 0, 0), dtype=np.uint8)
 # Half the shape's extent, as a share of the image's shorter side.
 SHAPE_RADIUS = 0.3
 
-# Seed offsets, so the train and test splits of one seed contain different images.
+# Seed offsets, so the train and test splits of one seed draw the images in different orders.
 SPLIT_STREAMS = {"train": 0, "test": 1}
 
 
