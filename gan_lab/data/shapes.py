@@ -8,8 +8,8 @@ its third epoch of 156 steps, and mostly clean ones by the eighth. With the cent
 by about one pixel, its shapes blended into each other, and with a random centre and size,
 8 epochs gave only blobs.
 
-The colours use only 0 and 255 in each channel, which a tanh generator reaches by
-saturating, as it reaches the black background.
+The colours use only 0 and 255 in each channel, like the black background, so a tanh
+generator can reach every pixel value by saturating.
 """
 
 import numpy as np
